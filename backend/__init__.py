@@ -1,0 +1,40 @@
+"""双随机、一公开 field-inspection platform: the Flask application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from backend.config import load_config
+
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False  # Chinese stays readable in responses
+
+    from backend import logs, migrate
+    from backend.api import init_api
+    from backend.audit import cli as audit_cli
+    from backend.audit import services as audit_services
+    from backend.db import db
+    from backend.demo import cli as demo_cli
+    from backend.errors import register_error_handlers
+    from backend.views import register_views
+
+    logs.configure_logging(app)
+    db.init_app(app)
+    audit_services.init_app(app)
+    init_api(app)
+    register_error_handlers(app)
+    register_views(app)
+    migrate.init_app(app)
+    audit_cli.init_app(app)
+    demo_cli.init_app(app)
+    return app

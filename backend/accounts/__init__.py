@@ -1,0 +1,1 @@
+"""User accounts, roles, sign-in tokens and login throttling."""

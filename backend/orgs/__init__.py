@@ -1,0 +1,1 @@
+"""Departments and jurisdictions: who may act, and where."""
