@@ -104,6 +104,8 @@ def _handle_http_exception(exc: HTTPException) -> Response:
         return problem(400, "request.malformed_json", "The request body is not valid JSON.")
     code = _HTTP_CODES.get(status, f"http.{status}")
     message = data.get("message") or exc.description or exc.name
+    if status == 422:
+        message = "The data is not valid; see errors for each field."
     headers = {}
     if status == 405 and getattr(exc, "valid_methods", None):
         # flask-smorest's default handler drops Allow on 405; RFC 9110 requires it.
