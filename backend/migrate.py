@@ -30,7 +30,7 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
+def upgrade(url: str | None = None, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
@@ -38,7 +38,7 @@ db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def upgrade_command(revision: str) -> None:
     """Bring the database to REVISION (default: head)."""
     upgrade(revision=revision)
