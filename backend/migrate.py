@@ -22,12 +22,12 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+def head_revisions() -> list[str]:
+    return sorted(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
-def current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+def current_revisions(conn: Connection) -> list[str]:
+    return sorted(MigrationContext.configure(conn).get_current_heads())
 
 
 def upgrade(url: str | None = None, revision: str = "heads") -> None:
