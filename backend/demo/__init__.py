@@ -1,0 +1,1 @@
+"""Synthetic, fictional demo data for development and demonstrations."""

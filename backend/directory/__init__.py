@@ -1,0 +1,1 @@
+"""Directory of market entities: identifiers, import and lookup."""
