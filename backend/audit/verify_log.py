@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -76,8 +77,12 @@ def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogReport:
 def _check_checkpoint(cp: AuditCheckpoint, root: bytes, public_key: Ed25519PublicKey, kid: str) -> str | None:
     if cp.key_id != kid:
         return f"signed by unknown key {cp.key_id}"
-    body = checkpoint_body(cp.origin, cp.tree_size, bytes.fromhex(cp.root_hash), cp.timestamp)
-    if not verify_checkpoint(public_key, body, base64.b64decode(cp.signature)):
+    try:
+        body = checkpoint_body(cp.origin, cp.tree_size, bytes.fromhex(cp.root_hash), cp.timestamp)
+        signature = base64.b64decode(cp.signature, validate=True)
+    except (ValueError, binascii.Error) as exc:
+        return f"its stored fields are malformed ({exc})"
+    if not verify_checkpoint(public_key, body, signature):
         return "the signature does not verify"
     if root.hex() != cp.root_hash:
         return "the recomputed root differs from the signed root"
