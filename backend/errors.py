@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g, json
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("ssgk.errors")
@@ -92,7 +93,19 @@ def problem(status: int, code: str, message: str, *, errors: dict[str, Any] | No
 
 
 def _handle_domain_error(exc: DomainError) -> Response:
-    return problem(exc.status, exc.code, exc.message, errors=exc.errors, details=exc.details)
+    headers = {}
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="ssgk"'
+    if exc.status == 429 and "retry_after" in exc.details:
+        headers["Retry-After"] = str(exc.details["retry_after"])
+    return problem(exc.status, exc.code, exc.message, errors=exc.errors, details=exc.details, headers=headers)
+
+
+def _handle_integrity_error(exc: IntegrityError) -> Response:
+    # Services check uniqueness first; this catches the race where two requests pass that check
+    # together, and writes refused by an append-only trigger. Either way: a conflict, not a crash.
+    log.warning("integrity error: %s", exc.orig)
+    return problem(409, "resource.conflict", "The change conflicts with data that already exists or may not change.")
 
 
 def _handle_http_exception(exc: HTTPException) -> Response:
@@ -125,5 +138,6 @@ def _handle_unexpected(exc: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     """Called after flask-smorest's Api so that ours win for HTTPException."""
     app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -38,6 +38,33 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     },
     "users.manage": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT},
     "audit.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY},
+    # item list and rulebooks: the compiled city-wide list is open to all staff (R2.1)
+    "catalog.read": _EVERYONE,
+    "catalog.manage": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT},
+    # acknowledging filings: department administrators of the lead bureau only (services check is_lead)
+    "catalog.acknowledge": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT},
+    "plans.read": _EVERYONE,
+    "plans.manage": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT},
+    # the two directories (docs/directory.md): entities are city-wide and readable by all staff,
+    # but their credit risk class is for those who plan and oversee checks, never inspectors or the public
+    "directory.read": _EVERYONE,
+    "directory.read_risk": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.ANY,
+                            Role.DEPARTMENT_HEAD: Scope.ANY, Role.TEAM_LEAD: Scope.ANY, Role.AUDITOR: Scope.ANY},
+    "directory.read_inspectors": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY,
+                                  Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+                                  Role.TEAM_LEAD: Scope.DEPARTMENT},
+    "directory.manage": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT},
+    "directory.confirm": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT,
+                          Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
+    # the working-day calendar (docs/working-days.md): everyone reads it; only system admins change a year
+    "workdays.read": _EVERYONE,
+    "workdays.manage": {Role.SYSTEM_ADMIN: Scope.ANY},
+    # evidence (docs/uploads.md): the officers on site upload it; it belongs to the uploader's department,
+    # where the officers (two go on every check), their team lead and head may read it; oversight reads all
+    "evidence.upload": {Role.INSPECTOR: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT,
+                        Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
+    "evidence.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+                      Role.TEAM_LEAD: Scope.DEPARTMENT, Role.INSPECTOR: Scope.DEPARTMENT},
 }
 
 
@@ -62,7 +89,8 @@ class RoutePolicy:
 def scope_for(principal: Principal, permission: str) -> Scope | None:
     """The widest scope any of the caller's roles grants for the permission, or None."""
     grants = GRANTS[permission]
-    scopes = {grants[Role(r)] for r in principal.roles if Role(r) in grants}
+    # Roles are StrEnum keys, so plain strings look them up; a role unknown to the code grants nothing.
+    scopes = {grants[r] for r in principal.roles if r in grants}  # type: ignore[index]
     if Scope.ANY in scopes:
         return Scope.ANY
     return Scope.DEPARTMENT if scopes else None

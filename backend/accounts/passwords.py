@@ -24,14 +24,16 @@ def hash_password(password: str, *, n: int) -> str:
 
 
 def verify_password(password: str, stored: str) -> bool:
+    # A corrupt stored hash is a failed sign-in, never a 500 (binascii.Error is a ValueError).
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt" or int(r) != _R or int(p) != _P:
+            return False
+        expected = base64.b64decode(digest, validate=True)
+        derived = _derive(password, base64.b64decode(salt, validate=True), int(n))
     except ValueError:
         return False
-    if scheme != "scrypt" or int(r) != _R or int(p) != _P:
-        return False
-    expected = base64.b64decode(digest)
-    return hmac.compare_digest(_derive(password, base64.b64decode(salt), int(n)), expected)
+    return hmac.compare_digest(derived, expected)
 
 
 def burn_time(password: str, *, n: int) -> None:

@@ -22,6 +22,8 @@ class TokenView(MethodView):
     @public
     @auth_blp.arguments(LoginSchema)
     @auth_blp.response(200, TokenPairSchema)
+    @auth_blp.alt_response(401, "UNAUTHORIZED")
+    @auth_blp.alt_response(429, "TOO_MANY_REQUESTS")
     def post(self, body: dict[str, Any]) -> services.TokenPair:
         """Sign in with username and password"""
         return services.login(body["username"], body["password"], request.remote_addr or "unknown")
@@ -32,6 +34,7 @@ class RefreshView(MethodView):
     @public
     @auth_blp.arguments(RefreshSchema)
     @auth_blp.response(200, TokenPairSchema)
+    @auth_blp.alt_response(401, "UNAUTHORIZED")
     def post(self, body: dict[str, Any]) -> services.TokenPair:
         """Exchange a refresh token for a new pair (the old one stops working)"""
         return services.refresh(body["refresh_token"])
@@ -69,6 +72,7 @@ class UsersView(MethodView):
     @requires("users.manage")
     @users_blp.arguments(UserCreateSchema)
     @users_blp.response(201, UserSchema)
+    @users_blp.alt_response(409, "CONFLICT")
     def post(self, body: dict[str, Any]) -> Any:
         """Create a user account"""
         return users.create_user(current_principal(), body)

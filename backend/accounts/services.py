@@ -74,7 +74,9 @@ def refresh(token: str) -> TokenPair:
     now = utcnow_seconds()
     digest = hash_refresh_token(token)
     with unit_of_work() as session:
-        row = session.scalar(sa.select(RefreshToken).where(RefreshToken.token_hash == digest))
+        # FOR UPDATE: two requests racing with one token must not both see it unused (PostgreSQL;
+        # SQLite's BEGIN IMMEDIATE already serialises them).
+        row = session.scalar(sa.select(RefreshToken).where(RefreshToken.token_hash == digest).with_for_update())
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise Unauthenticated("The refresh token is not valid; sign in again.", code="auth.refresh_invalid")
         if row.used_at is None:

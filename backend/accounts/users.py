@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from backend.accounts import passwords
-from backend.accounts.model import User, UserRole
+from backend.accounts.model import RefreshToken, User, UserRole
 from backend.accounts.roles import Role
 from backend.audit import services as audit
-from backend.db import db, unit_of_work
-from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.db import db, unit_of_work, utcnow
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.orgs.model import Department, Jurisdiction
 from backend.policy import Principal, Scope, ensure, scope_for
 
@@ -80,6 +80,10 @@ def create_user(principal: Principal, data: dict[str, Any]) -> User:
 def update_user(principal: Principal, user: User, data: dict[str, Any]) -> User:
     with unit_of_work() as session:
         user = session.merge(user)
+        # Otherwise a department administrator could reset a system administrator's password and sign in as them.
+        if Role.SYSTEM_ADMIN in user.role_names and Role.SYSTEM_ADMIN not in principal.roles:
+            raise Forbidden("Only a system administrator may change a system administrator's account.",
+                            code="user.system_admin_protected")
         if "roles" in data:
             _check_roles(principal, data["roles"])
             user.roles = [UserRole(role=r) for r in sorted(set(data["roles"]))]
@@ -89,6 +93,11 @@ def update_user(principal: Principal, user: User, data: dict[str, Any]) -> User:
             user.is_active = data["is_active"]
         if "password" in data:
             user.password_hash = passwords.hash_password(data["password"], n=current_app.config["PASSWORD_SCRYPT_N"])
+        if "password" in data or data.get("is_active") is False:
+            # A new password or a disabled account ends every signed-in device.
+            session.execute(sa.update(RefreshToken)
+                            .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+                            .values(revoked_at=utcnow(), revoked_reason="credentials_changed"))
         audit.record("user.update", object_type="user", object_id=user.id,
                      payload={k: v for k, v in data.items() if k != "password"})
     return user
