@@ -46,6 +46,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PASSWORD_SCRYPT_N", "16384", "scrypt cost (memory = 128 * N * 8 bytes); tests lower it"),
     Setting("MAX_CONTENT_LENGTH", "10485760", "largest request body in bytes outside resumable uploads"),
     Setting("LOG_LEVEL", "INFO", "log level of the JSON logs"),
+    Setting("UPLOAD_MAX_IMAGE_BYTES", "26214400", "largest photo (JPEG, PNG, WebP) accepted as evidence, in bytes"),
+    Setting("UPLOAD_MAX_AUDIO_BYTES", "104857600", "largest audio recording accepted as evidence, in bytes"),
+    Setting("UPLOAD_MAX_VIDEO_BYTES", "524288000", "largest video accepted as evidence, in bytes"),
+    Setting("UPLOAD_MAX_PDF_BYTES", "52428800", "largest PDF accepted as evidence, in bytes"),
+    Setting("UPLOAD_MAX_CHUNK_BYTES", "8388608", "largest body of one resumable-upload PATCH, in bytes (a proxy in front must accept at least this)"),
+    Setting("UPLOAD_EXPIRY_SECONDS", "604800", "an unfinished upload untouched this long expires and its partial file is removed"),
+    Setting("DIRECTORY_CONFIRMATION_MAX_AGE_DAYS", "30", "a draw needs directory confirmations at most this many days old (R2.2)"),
 )
 
 
@@ -104,4 +111,11 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "PASSWORD_SCRYPT_N": _int(env, "PASSWORD_SCRYPT_N", 2**14),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "UPLOAD_MAX_IMAGE_BYTES": _int(env, "UPLOAD_MAX_IMAGE_BYTES", 25 * 1024 * 1024),
+        "UPLOAD_MAX_AUDIO_BYTES": _int(env, "UPLOAD_MAX_AUDIO_BYTES", 100 * 1024 * 1024),
+        "UPLOAD_MAX_VIDEO_BYTES": _int(env, "UPLOAD_MAX_VIDEO_BYTES", 500 * 1024 * 1024),
+        "UPLOAD_MAX_PDF_BYTES": _int(env, "UPLOAD_MAX_PDF_BYTES", 50 * 1024 * 1024),
+        "UPLOAD_MAX_CHUNK_BYTES": _int(env, "UPLOAD_MAX_CHUNK_BYTES", 8 * 1024 * 1024),
+        "UPLOAD_EXPIRY_SECONDS": _int(env, "UPLOAD_EXPIRY_SECONDS", 7 * 24 * 3600),
+        "DIRECTORY_CONFIRMATION_MAX_AGE_DAYS": _int(env, "DIRECTORY_CONFIRMATION_MAX_AGE_DAYS", 30),
     }

@@ -15,6 +15,8 @@ class SelectPage(Page):
     @property
     def items(self) -> list[Any]:
         stmt: sa.Select[Any] = self.collection
+        if self.page_params.first_item >= (self.page_params.item_count or 0):
+            return []  # past the last page; also keeps huge page numbers away from the database
         return list(db.session.scalars(stmt.offset(self.page_params.first_item).limit(self.page_params.page_size)))
 
     @property

@@ -20,6 +20,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Tamp
 class CheckpointView(MethodView):
     @public
     @blp.response(200, CheckpointSchema)
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self) -> Any:
         """The latest signed checkpoint (tree size, root hash, signature)"""
         return queries.current_checkpoint()
@@ -60,6 +61,7 @@ class ConsistencyView(MethodView):
     @requires("audit.read")
     @blp.arguments(ConsistencyQuerySchema, location="query")
     @blp.response(200, ConsistencyProofSchema)
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self, query: dict[str, Any]) -> Any:
         """Consistency proof between two checkpointed tree sizes"""
         return queries.consistency(query["first"], query["second"])

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+_SIZE = 2**63 - 1  # the largest 64-bit database integer
+
 
 class CheckpointSchema(Schema):
     tree_size = fields.Integer(required=True)
@@ -18,8 +20,9 @@ class PublicKeySchema(Schema):
     public_key = fields.String(required=True, metadata={"description": "base64 raw Ed25519 public key"})
 
 
+# Query strings are text: strict=True would reject every value, "1.5" is still refused.
 class InclusionQuerySchema(Schema):
-    tree_size = fields.Integer(strict=True, validate=validate.Range(min=1))
+    tree_size = fields.Integer(validate=validate.Range(min=1, max=_SIZE))
 
 
 class InclusionProofSchema(Schema):
@@ -30,8 +33,8 @@ class InclusionProofSchema(Schema):
 
 
 class ConsistencyQuerySchema(Schema):
-    first = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    second = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    first = fields.Integer(required=True, validate=validate.Range(min=0, max=_SIZE))
+    second = fields.Integer(required=True, validate=validate.Range(min=1, max=_SIZE))
 
 
 class ConsistencyProofSchema(Schema):

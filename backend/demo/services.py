@@ -46,4 +46,8 @@ def load_accounts() -> int:
 
 
 def load_demo() -> dict[str, int]:
-    return {"accounts created": load_accounts()}
+    from backend.directory.demo_data import load_directories
+    from backend.demo.catalog_content import load_catalog_demo
+
+    # accounts first: the demo inspectors are linked to them
+    return {"accounts created": load_accounts(), **load_directories(), **load_catalog_demo()}

@@ -1,1 +1,1 @@
-"""Directory of market entities: identifiers, import and lookup."""
+"""The two directories (两库): market entities and inspectors, sub-directories, confirmation (R2.2)."""
