@@ -165,7 +165,9 @@ def test_every_error_response_is_problem_json_with_exactly_five_keys(app, client
     assert re.fullmatch(r"[a-z_]+\.[a-z_]+", body["code"])
 
 
-def test_an_unexpected_failure_is_a_500_problem_that_leaks_nothing(app):
+def test_an_unexpected_failure_is_a_500_problem_that_leaks_nothing(database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URL": database_url})  # its own app: it adds a route
+
     @app.route("/test-only/boom")
     @public
     def boom():  # type: ignore[no-untyped-def]

@@ -10,19 +10,38 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from backend import create_app
+from backend.db import build_engine
 
-__all__ = ["app", "client", "runner", "make_user", "login", "auth_headers"]
+__all__ = ["_shared_app", "app", "client", "runner", "make_user", "login", "auth_headers"]
 
 OWN_DEPARTMENT = "market_regulation"
 OTHER_DEPARTMENT = "ecology"
 PASSWORD = "fixture-password"
 
 
+@pytest.fixture(scope="session")
+def _shared_app() -> Flask:
+    # Building the app (mostly flask-smorest assembling the OpenAPI spec) costs ~0.1 s; tests
+    # share one app and get their own database engine and a restored config each time.
+    return create_app({"SQLALCHEMY_DATABASE_URL": "sqlite://"})
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({"SQLALCHEMY_DATABASE_URL": database_url, "MEDIA_ROOT": str(tmp_path / "media")})
-    yield app
-    app.extensions["ssgk.engine"].dispose()
+def app(_shared_app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = _shared_app
+    saved_config = dict(app.config)
+    saved_engine = app.extensions["ssgk.engine"]
+    app.config.update(SQLALCHEMY_DATABASE_URL=database_url, MEDIA_ROOT=str(tmp_path / "media"))
+    engine = build_engine(database_url)
+    app.extensions["ssgk.engine"] = engine
+    try:
+        yield app
+    finally:
+        engine.dispose()
+        app.extensions["ssgk.engine"] = saved_engine
+        app.extensions.pop("ssgk.audit_key", None)
+        app.config.clear()
+        app.config.update(saved_config)
 
 
 @pytest.fixture
