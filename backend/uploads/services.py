@@ -1,0 +1,128 @@
+"""Creating, reading and terminating uploads. Appending bytes is in backend.uploads.append."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from backend.db import unit_of_work, utcnow
+from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.evidence_store import custody
+from backend.policy import Principal
+from backend.uploads import kinds, lifecycle, partials, tus
+from backend.uploads.errors import UploadLocked, UploadTooLarge
+from backend.uploads.metadata import Declared, declared
+from backend.uploads.model import State, Upload
+
+
+def discovery() -> dict[str, Any]:
+    """The OPTIONS document: what a client needs to know before it sends anything."""
+    return {"tus_version": tus.VERSION, "extensions": list(tus.EXTENSIONS),
+            "checksum_algorithms": list(tus.CHECKSUM_ALGORITHMS), "max_size": kinds.limits(),
+            "max_chunk_bytes": kinds.chunk_limit(), "filetypes": kinds.FILETYPES,
+            "metadata_keys": ["filename", "filetype", "sha256", "record_id", "evidence_id"],
+            "expiry_seconds": int(current_app.config["UPLOAD_EXPIRY_SECONDS"])}
+
+
+def create(principal: Principal, *, length: int, metadata: dict[str, str], metadata_header: str,
+           first_chunk: int | None = None) -> tuple[Upload, bool]:
+    """A new upload, or the live one already made for this evidence_id (the client's retry): (upload, created).
+
+    `first_chunk` is the length of a body sent with the POST (creation-with-upload), checked
+    against the chunk limit before anything is created."""
+    facts = declared(metadata)
+    if first_chunk is not None and first_chunk > kinds.chunk_limit():
+        raise UploadTooLarge(f"One request may carry at most {kinds.chunk_limit()} bytes; send smaller chunks.",
+                             code="upload.chunk_too_large", details={"max_chunk_bytes": kinds.chunk_limit()})
+    if length == 0:
+        raise ValidationFailed("An empty file is not evidence.", code="upload.empty")
+    limit = kinds.limit(facts.kind)
+    if length > limit:
+        raise UploadTooLarge(f"A {facts.kind} may have at most {limit} bytes; this one has {length}.",
+                             details={"kind": facts.kind, "length": length, "limit": limit})
+    for attempt in (1, 2):
+        try:
+            return _create_once(principal, facts, length, metadata_header)
+        except sa.exc.IntegrityError:  # a concurrent POST for the same evidence_id won the race
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _create_once(principal: Principal, facts: Declared, length: int, header: str) -> tuple[Upload, bool]:
+    with unit_of_work() as session:
+        existing = session.scalar(sa.select(Upload).where(Upload.evidence_id == facts.evidence_id,
+                                                          Upload.state.in_(State.live())))
+        if existing is not None:
+            if (existing.owner_id, existing.sha256, existing.length, existing.record_id, existing.kind) != (
+                    principal.user_id, facts.sha256, length, facts.record_id, facts.kind):
+                raise Conflict("This evidence_id already belongs to a different upload.",
+                               code="upload.evidence_conflict", details={"evidence_id": str(facts.evidence_id)})
+            return existing, False
+        now = utcnow()
+        upload = Upload(id=uuid.uuid4(), owner_id=principal.user_id, department_id=principal.department_id,
+                        state=State.ACTIVE.value, length=length, offset=0, kind=facts.kind, filetype=facts.filetype,
+                        filename=facts.filename, sha256=facts.sha256, record_id=facts.record_id,
+                        evidence_id=facts.evidence_id, metadata_header=header, chunks=0, created_at=now,
+                        updated_at=now, expires_at=lifecycle.next_expiry(now))
+        session.add(upload)
+        session.flush()
+        custody.record(session, facts.sha256, custody.Event.UPLOAD_STARTED, actor_id=principal.user_id,
+                       upload_id=upload.id, details={
+                           "size": length, "filetype": facts.filetype, "filename": facts.filename,
+                           "record_id": str(facts.record_id), "evidence_id": str(facts.evidence_id)})
+        partials.create(upload.id)  # inside the unit of work: no row without its file
+    return upload, True
+
+
+def owned(principal: Principal, upload_id: uuid.UUID) -> Upload:
+    """The caller's upload; someone else's is as unknown as a missing one (404)."""
+    with unit_of_work() as session:
+        upload = session.get(Upload, upload_id, populate_existing=True)
+    if upload is None or upload.owner_id != principal.user_id:
+        raise NotFound("No such upload.", code="upload.not_found")
+    return upload
+
+
+def live(principal: Principal, upload_id: uuid.UUID) -> Upload:
+    """The caller's active or completed upload; 410 once it has ended otherwise.
+
+    An active upload past its expiry is expired on the spot; one whose bytes are all here but
+    whose completion did not finish (a crash, a timeout) is completed now."""
+    upload = owned(principal, upload_id)
+    if upload.state == State.ACTIVE and (upload.expires_at <= utcnow() or upload.offset == upload.length):
+        upload = _settle(upload)
+    if upload.state not in State.live():
+        raise lifecycle.gone(upload)
+    return upload
+
+
+def _settle(upload: Upload) -> Upload:
+    try:
+        with partials.locked(upload.id, wait=0) as pf:
+            upload = lifecycle.reload(upload.id)
+            if upload.state != State.ACTIVE:
+                return upload
+            if upload.expires_at <= utcnow():
+                return lifecycle.end(upload, State.EXPIRED, actor_id=None)
+            if upload.offset == upload.length and pf.size() == upload.length:
+                return lifecycle.complete(pf, upload)
+    except UploadLocked:
+        pass  # a PATCH is at work on it: report what is recorded
+    except ValidationFailed:
+        return lifecycle.reload(upload.id)  # rejected at completion: now failed
+    return upload
+
+
+def terminate(principal: Principal, upload_id: uuid.UUID) -> None:
+    upload = live(principal, upload_id)
+    if upload.state == State.COMPLETED:
+        raise Conflict("A completed upload is evidence and cannot be deleted.", code="upload.already_completed")
+    with partials.locked(upload.id):
+        upload = lifecycle.reload(upload.id)
+        if upload.state != State.ACTIVE:
+            raise lifecycle.gone(upload) if upload.state not in State.live() else Conflict(
+                "A completed upload is evidence and cannot be deleted.", code="upload.already_completed")
+        lifecycle.end(upload, State.TERMINATED, actor_id=principal.user_id)
