@@ -25,6 +25,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.audit import services as audit_services
     from backend.db import db
     from backend.demo import cli as demo_cli
+    from backend.evidence import cli as evidence_cli
+    from backend.draws import cli as draws_cli
+    from backend.directory.importing import cli as directory_import_cli
     from backend.errors import register_error_handlers
     from backend.views import register_views
 
@@ -37,4 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app)
     audit_cli.init_app(app)
     demo_cli.init_app(app)
+    evidence_cli.init_app(app)
+    draws_cli.init_app(app)
+    directory_import_cli.init_app(app)
     return app

@@ -128,17 +128,27 @@ def init_api(app: Flask) -> Api:
     from backend.audit.routes import blp as audit_blp
     from backend.catalog.public import blp as public_items_blp
     from backend.catalog.routes import blp as catalog_blp
+    from backend.directory.importing.routes import blp as directory_imports_blp
     from backend.directory.routes import blp as directory_blp
+    from backend.draws.public import blp as public_tasks_blp
+    from backend.draws.routes import blp as draws_blp
     from backend.evidence_store.routes import blp as evidence_blp
+    from backend.field.routes import blp as field_blp
     from backend.health.routes import blp as health_blp
     from backend.orgs.routes import blp as orgs_blp
     from backend.plans.public import blp as public_plans_blp
     from backend.plans.routes import blp as plans_blp
+    from backend.tasks.routes import blp as tasks_blp
     from backend.uploads.routes import blp as uploads_blp
     from backend.workdays.routes import blp as workdays_blp
 
     for blp in (health_blp, auth_blp, users_blp, orgs_blp, audit_blp, catalog_blp, plans_blp,
-                public_items_blp, public_plans_blp, directory_blp, workdays_blp, uploads_blp, evidence_blp):
+                public_items_blp, public_plans_blp, directory_blp, workdays_blp, uploads_blp, evidence_blp,
+                directory_imports_blp, tasks_blp, draws_blp, public_tasks_blp, field_blp):
         api.register_blueprint(blp)
+    if app.config.get("BENCH_ENDPOINTS"):  # bench/sync.py's baseline, never in a normal app
+        from backend.field.bench import blp as bench_blp
+
+        api.register_blueprint(bench_blp)
     app.register_blueprint(_docs_assets_blueprint())
     return api

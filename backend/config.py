@@ -53,6 +53,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPLOAD_MAX_CHUNK_BYTES", "8388608", "largest body of one resumable-upload PATCH, in bytes (a proxy in front must accept at least this)"),
     Setting("UPLOAD_EXPIRY_SECONDS", "604800", "an unfinished upload untouched this long expires and its partial file is removed"),
     Setting("DIRECTORY_CONFIRMATION_MAX_AGE_DAYS", "30", "a draw needs directory confirmations at most this many days old (R2.2)"),
+    Setting("DRAW_RECHECK_EXCLUSION_DAYS", "365", "a draw leaves out entities assigned for one of the same items in a task whose window ended within this many days before its own"),
+    Setting("DIRECTORY_IMPORT_DIR", "<MEDIA_ROOT>/imports", "where directory import files and their error reports are kept"),
+    Setting("DIRECTORY_IMPORT_MAX_BYTES", "536870912", "largest directory import file accepted through the API, in bytes"),
+    Setting("DIRECTORY_IMPORT_INLINE_BYTES", "2097152", "import files up to this size are imported within the request; larger ones in a background thread"),
+    Setting("DIRECTORY_IMPORT_STALE_SECONDS", "900", "a running import job without a heartbeat this long is marked failed (its process died)"),
 )
 
 
@@ -118,4 +123,11 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "UPLOAD_MAX_CHUNK_BYTES": _int(env, "UPLOAD_MAX_CHUNK_BYTES", 8 * 1024 * 1024),
         "UPLOAD_EXPIRY_SECONDS": _int(env, "UPLOAD_EXPIRY_SECONDS", 7 * 24 * 3600),
         "DIRECTORY_CONFIRMATION_MAX_AGE_DAYS": _int(env, "DIRECTORY_CONFIRMATION_MAX_AGE_DAYS", 30),
+        "DRAW_RECHECK_EXCLUSION_DAYS": _int(env, "DRAW_RECHECK_EXCLUSION_DAYS", 365),
+        "DIRECTORY_IMPORT_DIR": env.get("DIRECTORY_IMPORT_DIR") or None,  # None: <MEDIA_ROOT>/imports
+        "DIRECTORY_IMPORT_MAX_BYTES": _int(env, "DIRECTORY_IMPORT_MAX_BYTES", 512 * 1024 * 1024),
+        "DIRECTORY_IMPORT_INLINE_BYTES": _int(env, "DIRECTORY_IMPORT_INLINE_BYTES", 2 * 1024 * 1024),
+        "DIRECTORY_IMPORT_STALE_SECONDS": _int(env, "DIRECTORY_IMPORT_STALE_SECONDS", 900),
+        # bench/sync.py only: registers the raw-upload baseline endpoint (backend/field/bench.py)
+        "BENCH_ENDPOINTS": env.get("SSGK_BENCH") == "1",
     }

@@ -65,6 +65,22 @@ GRANTS: dict[str, dict[Role, Scope]] = {
                         Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
     "evidence.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
                       Role.TEAM_LEAD: Scope.DEPARTMENT, Role.INSPECTOR: Scope.DEPARTMENT},
+    # tasks and draws (docs/tasks-and-draws.md): DEPARTMENT reaches the tasks a department initiates or joins
+    # (services check it); the initiating department's administrator runs the task and the draw, its head
+    # alone may void a draw; the full record names every entity's stratum (a risk class), so it goes only
+    # to those who may see risk classes, and the public gets the redacted record (ADR 0010)
+    "tasks.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT,
+                   Role.DEPARTMENT_HEAD: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT,
+                   Role.INSPECTOR: Scope.DEPARTMENT},
+    "tasks.manage": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT},
+    "draws.operate": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT},
+    "draws.redraw": {Role.SYSTEM_ADMIN: Scope.ANY, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
+    # field work (docs/field-api.md): the officers of a team fetch their task packets and submit check
+    # records; which assignments a caller reaches is decided by team membership (services check it)
+    "field.work": {Role.INSPECTOR: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT},
+    "draws.read_record": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY,
+                          Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+                          Role.TEAM_LEAD: Scope.DEPARTMENT},
 }
 
 

@@ -48,6 +48,7 @@ def load_accounts() -> int:
 def load_demo() -> dict[str, int]:
     from backend.directory.demo_data import load_directories
     from backend.demo.catalog_content import load_catalog_demo
+    from backend.draws.demo import load_draw_demo
 
-    # accounts first: the demo inspectors are linked to them
-    return {"accounts created": load_accounts(), **load_directories(), **load_catalog_demo()}
+    # accounts first: the demo inspectors are linked to them; the draw needs all the rest
+    return {"accounts created": load_accounts(), **load_directories(), **load_catalog_demo(), **load_draw_demo()}

@@ -1,9 +1,9 @@
 """ssgk-draw/1: publicly verifiable random draw of inspection targets and teams.
 
 双随机抽取公开验证程序：任何人都可以下载本文件，用抽取记录重新计算并核对结果。
-Anyone can download this one file and recompute a published draw record.
+Anyone can download this one file and recompute a draw record.
 
-    python verify.py RECORD.json [--announcement ANNOUNCEMENT.json]
+    python verify.py RECORD.json [--announcement ANNOUNCEMENT.json] [--commitment HEX]
     python -m backend.draws.verify RECORD.json
 
 Exit status: 0 everything matches; 1 first mismatch printed; 2 input unreadable.
@@ -11,13 +11,19 @@ Standard library only and no imports from the backend package, so that the file
 works alone. The server imports the selection functions from here, so server and
 verifier cannot diverge. Exact specification: docs/draw-algorithm.md.
 No floating point is used anywhere: quotas and allocations are integer arithmetic.
+A full record (the task's departments and auditors hold it) is recomputed completely;
+a public, redacted record ("redacted": true) lets anyone check the commitment and the seed.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import heapq
 import hmac
+import itertools
 import json
+import operator
+import re
 import secrets
 import sys
 import unicodedata
@@ -28,6 +34,9 @@ SECRET_BYTES = 32
 DEFAULT_TEAM_SIZE = 2
 MIN_TEAM_SIZE = 2
 SEED_DOMAIN = b"ssgk-draw/1|seed\n"
+COMMIT_DOMAIN = b"ssgk-draw/1|commit\n"
+# The top-level keys of a record that the commitment binds (the announcement), in canonical order.
+ANNOUNCED = ("algorithm", "context", "inspectors", "params", "population", "public_randomness", "recusals", "task_no")
 # Unicode White_Space property (UCD PropList.txt), spelled out because str.strip()
 # uses a different set and another implementation must trim exactly these.
 WHITE_SPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680"
@@ -36,6 +45,8 @@ WHITE_SPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680"
 # These bytes delimit fields in digests and HMAC messages, so names may not contain them.
 FORBIDDEN_CHARS = frozenset("\x00\t\n\r")
 RULES = ("count", "ratio", "full", "share")
+# Characters canonical JSON escapes inside a string (docs/draw-algorithm.md §3).
+_JSON_ESCAPED = re.compile('["\\\\\x00-\x1f]')
 
 
 # ---------------------------------------------------------------- errors
@@ -75,10 +86,55 @@ def _rank(seed: bytes, domain: str, *parts: str) -> bytes:
     return hmac.new(seed, msg, hashlib.sha256).digest()
 
 
+def _ranker(seed: bytes, domain: str, *prefix: str):
+    """rank(last) == _rank(seed, domain, *prefix, last), with the keyed prefix computed once."""
+    base = hmac.new(seed, b"\x00".join([_utf8(domain)] + [_utf8(p) for p in prefix]) + b"\x00", hashlib.sha256)
+    copy = (getattr(base, "_hmac", None) or base).copy  # the C object where there is one: same bytes, faster
+
+    def rank(last: str) -> bytes:
+        h = copy()
+        h.update(last.encode("utf-8"))
+        return h.digest()
+
+    return rank
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates, e.g. from a JSON "\ud800"
+        return False
+    return True
+
+
 def _name(value, what: str) -> str:
-    if not isinstance(value, str) or not value or FORBIDDEN_CHARS & set(value):
-        raise InvalidDrawInput(f"{what} must be a non-empty string without NUL/TAB/CR/LF: {value!r}")
+    if not isinstance(value, str) or not value or FORBIDDEN_CHARS & set(value) or not _is_utf8(value):
+        raise InvalidDrawInput(f"{what} must be a non-empty UTF-8 string without NUL/TAB/CR/LF: {value!r}")
     return value
+
+
+def _names(values, what: str) -> list:
+    """A list of names, checked in bulk (fast for a million ids), returned sorted."""
+    if not isinstance(values, list) or not _all_str(values):
+        raise InvalidDrawInput(f"{what} must be a list of strings")
+    blob = "\n".join(values)
+    if not (all(values) and blob.count("\n") == max(len(values) - 1, 0)
+            and not any(c in blob for c in "\x00\t\r") and _is_utf8(blob)):
+        for v in values:  # slow path, only to name the culprit
+            _name(v, what)
+    # For valid UTF-8 strings code-point order equals UTF-8 byte order, so plain sorted() is the §2 order.
+    return sorted(values)
+
+
+def _all_str(values: list) -> bool:
+    return set(map(type, values)) <= {str}  # exact str, checked at C speed (a million ids: ~30 ms)
+
+
+def _first_repeat(ordered: list):
+    """The first value that is not strictly greater than its predecessor, or None (sorted & unique)."""
+    if all(map(operator.lt, ordered, itertools.islice(ordered, 1, None))):
+        return None
+    return next(b for a, b in zip(ordered, ordered[1:]) if not a < b)
 
 
 def _int(value, what: str, minimum: int) -> int:
@@ -103,7 +159,61 @@ def utf8_sorted(names) -> list:
     return sorted(names, key=_utf8)
 
 
-# ---------------------------------------------------------------- commitment, digests, seed
+# ---------------------------------------------------------------- canonical JSON and the commitment
+def canonical_json(value) -> bytes:
+    """Sorted keys, separators (",", ":"), non-ASCII as raw UTF-8, integers only (§3)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def _canonical_names(values: list) -> bytes:
+    """canonical_json(values) for a list of strings; a fast join when nothing needs escaping."""
+    blob = '","'.join(values)
+    if _JSON_ESCAPED.search(blob):
+        return canonical_json(values)
+    return ('["' + blob + '"]').encode("utf-8") if values else b"[]"
+
+
+def _canonical_population(population) -> bytes:
+    """canonical_json(population), encoding the id lists fast when the shape is exactly §9's."""
+    strata = population.get("strata") if isinstance(population, dict) else None
+    if not (isinstance(strata, dict) and set(population) == {"digest", "strata"}
+            and all(isinstance(s, dict) and set(s) == {"count", "digest", "ids"} and type(s["count"]) is int
+                    and isinstance(s["ids"], list) and _all_str(s["ids"])
+                    for s in strata.values())):
+        return canonical_json(population)
+    strata = b",".join(canonical_json(key) + b':{"count":' + str(s["count"]).encode() + b',"digest":'
+                       + canonical_json(s["digest"]) + b',"ids":' + _canonical_names(s["ids"]) + b"}"
+                       for key, s in sorted(population["strata"].items()))
+    return b'{"digest":' + canonical_json(population["digest"]) + b',"strata":{' + strata + b"}}"
+
+
+def canonical_parts(document: dict, *, population: bool = True) -> tuple:
+    """(head, population, tail): canonical_json(document) == head + population + tail.
+
+    The server stores and reuses the (large) population part without re-encoding it
+    (population=False: None in its place)."""
+    keys = sorted(document)
+    cut = keys.index("population")
+    head = b"{" + b"".join(canonical_json(k) + b":" + canonical_json(document[k]) + b"," for k in keys[:cut])
+    tail = b"".join(b"," + canonical_json(k) + b":" + canonical_json(document[k]) for k in keys[cut + 1:]) + b"}"
+    middle = _canonical_population(document["population"]) if population else None
+    return head + b'"population":', middle, tail
+
+
+def announcement_of(record: dict) -> dict:
+    """The announced part of a record: the ANNOUNCED keys present, public_randomness without its value."""
+    out = {k: record[k] for k in ANNOUNCED if k in record}
+    out["public_randomness"] = {k: v for k, v in _obj(record.get("public_randomness")).items() if k != "value"}
+    return out
+
+
+def announcement_digest(announcement: dict) -> bytes:
+    """SHA-256 of the canonical JSON of the announcement (without any commitment)."""
+    head, population, tail = canonical_parts(announcement)
+    return hashlib.sha256(head + population + tail).digest()
+
+
 def new_server_secret() -> str:
     return secrets.token_hex(SECRET_BYTES)
 
@@ -116,12 +226,17 @@ def secret_bytes(secret_hex) -> bytes:
     return bytes.fromhex(secret_hex)
 
 
-def commitment_hex(secret_hex: str) -> str:
-    return hashlib.sha256(secret_bytes(secret_hex)).hexdigest()
+def commitment_hex(secret_hex: str, ann_digest: bytes) -> str:
+    """SHA-256("ssgk-draw/1|commit\\n" || secret || announcement digest), hex."""
+    if not isinstance(ann_digest, bytes) or len(ann_digest) != 32:
+        raise InvalidDrawInput("the announcement digest must be 32 bytes")
+    return hashlib.sha256(COMMIT_DOMAIN + secret_bytes(secret_hex) + ann_digest).hexdigest()
 
 
+# ---------------------------------------------------------------- digests and seed
 def stratum_digest(ids) -> bytes:
-    return hashlib.sha256(b"".join(_utf8(i) + b"\n" for i in utf8_sorted(ids))).digest()
+    ordered = sorted(ids)  # names only (see _names): code-point order is the UTF-8 byte order
+    return hashlib.sha256(("\n".join(ordered) + "\n").encode("utf-8") if ordered else b"").digest()
 
 
 def population_digest(stratum_digests: dict) -> bytes:
@@ -130,8 +245,8 @@ def population_digest(stratum_digests: dict) -> bytes:
 
 
 def normalise_randomness(value) -> str:
-    if not isinstance(value, str):
-        raise InvalidDrawInput("public randomness must be a string")
+    if not isinstance(value, str) or not _is_utf8(value):
+        raise InvalidDrawInput("public randomness must be a UTF-8 string")
     text = unicodedata.normalize("NFC", value).strip(WHITE_SPACE)
     if not text:
         raise InvalidDrawInput("public randomness is empty")
@@ -149,16 +264,22 @@ def normalise_population(population) -> dict:
     """stratum -> ids sorted by UTF-8 bytes; an id may appear only once in the whole draw."""
     if not isinstance(population, dict) or not population:
         raise InvalidDrawInput("population must map at least one stratum to a list of ids")
-    seen, out = {}, {}
-    for key in utf8_sorted(population):
-        ids = population[_name(key, "stratum key")]
-        if not isinstance(ids, list):
-            raise InvalidDrawInput(f"population of stratum {key!r} must be a list")
-        for i in ids:
-            if _name(i, "entity id") in seen:
-                raise InvalidDrawInput(f"entity {i!r} appears twice (strata {seen[i]!r} and {key!r})")
-            seen[i] = key
-        out[key] = utf8_sorted(ids)
+    keys = [_name(k, "stratum key") for k in population]
+    out = {}
+    for key in utf8_sorted(keys):
+        ids = _names(population[key], f"population of stratum {key!r}")
+        repeat = _first_repeat(ids)
+        if repeat is not None:
+            raise InvalidDrawInput(f"entity {repeat!r} appears twice in stratum {key!r}")
+        out[key] = ids
+    total = sum(len(ids) for ids in out.values())
+    if len(out) > 1 and len(set().union(*out.values())) != total:
+        seen = {}
+        for key, ids in out.items():
+            for i in ids:
+                if i in seen:
+                    raise InvalidDrawInput(f"entity {i!r} appears twice (strata {seen[i]!r} and {key!r})")
+                seen[i] = key
     return out
 
 
@@ -234,11 +355,11 @@ def normalise_recusals(recusals) -> dict:
     if not isinstance(recusals, dict):
         raise InvalidDrawInput("recusals must map target id -> list of inspector ids")
     out = {}
-    for target in utf8_sorted(recusals):
+    for target in utf8_sorted(_name(t, "recusal target") for t in recusals):
         ids = recusals[target]
         if not isinstance(ids, list):
             raise InvalidDrawInput(f"recusals of {target!r} must be a list")
-        out[_name(target, "recusal target")] = utf8_sorted({_name(i, "recused inspector") for i in ids})
+        out[target] = utf8_sorted({_name(i, "recused inspector") for i in ids})
     return out
 
 
@@ -271,7 +392,7 @@ def _checked(stratum: str, quota: int, size: int, cap: bool) -> int:
 
 
 def compute_quotas(params: dict, sizes: dict, seed: bytes) -> dict:
-    """params must be canonical (normalise_params)."""
+    """params must be canonical (normalise_params). Only remainder ties depend on the seed."""
     quotas, shared = {}, {}
     for key, rule in params["strata"].items():
         if rule["rule"] == "full":
@@ -291,11 +412,15 @@ def compute_quotas(params: dict, sizes: dict, seed: bytes) -> dict:
 # ---------------------------------------------------------------- selection
 def rank_entities(seed: bytes, stratum: str, ids) -> list:
     """Ascending by (HMAC(seed, "entity" NUL stratum NUL id), id bytes)."""
-    return sorted(ids, key=lambda i: (_rank(seed, "entity", stratum, i), _utf8(i)))
+    rank = _ranker(seed, "entity", stratum)
+    return sorted(ids, key=lambda i: (rank(i), _utf8(i)))
 
 
 def select_stratum(seed: bytes, stratum: str, ids, quota: int) -> list:
-    return rank_entities(seed, stratum, ids)[:quota]
+    """The first `quota` of rank_entities(), without sorting the whole stratum (heapq.nsmallest is
+    sorted()[:quota]; for valid names comparing the str compares its UTF-8 bytes)."""
+    rank = _ranker(seed, "entity", stratum)
+    return [i for _, i in heapq.nsmallest(quota, zip(map(rank, ids), ids))]
 
 
 def draw_order(selected: dict) -> list:
@@ -304,21 +429,45 @@ def draw_order(selected: dict) -> list:
 
 
 # ---------------------------------------------------------------- teams
+def _first_in_order(members: list, count: int, key, load) -> list:
+    """The first `count` of members sorted by key = (load, HMAC rank, id bytes), ranking only the load
+    levels needed: from the least loaded up, until `count` are found (fewer if there are fewer)."""
+    levels = {}
+    for insp in members:
+        levels.setdefault(load[insp["id"]], []).append(insp)
+    found = []
+    for level in sorted(levels):
+        if len(found) >= count:
+            break
+        found.extend(sorted(levels[level], key=key))
+    return found[:count]
+
+
 def _team_for(seed, target, inspectors, recused, load, params) -> list:
+    """§8: pass 1 takes each required department's first members in pool order, pass 2 the first
+    of the others; only the members that can be among those are ranked (same teams, less HMAC)."""
     cap = params["workload_cap"]
     pool = [i for i in inspectors if i["eligible"] and i["id"] not in recused
             and (cap is None or load[i["id"]] < cap)]
-    # Balance first (fewest assignments so far), then the random rank, then id bytes.
-    pool.sort(key=lambda i: (load[i["id"]], _rank(seed, "inspector", target, i["id"]), _utf8(i["id"])))
-    need, team = dict(params["staffing"]), []
-    for insp in pool:  # pass 1: required department slots, in pool order
-        if need.get(insp["department"], 0) > 0:
-            team.append(insp["id"])
-            need[insp["department"]] -= 1
-    for insp in pool:  # pass 2: remaining slots from anyone, in pool order
-        if len(team) < params["team_size"] and insp["id"] not in team:
-            team.append(insp["id"])
-    missing = [d for d, n in need.items() if n > 0]
+    rank, ranks = _ranker(seed, "inspector", target), {}
+
+    def key(insp):  # balance first (fewest assignments so far), then the random rank, then id bytes
+        iid = insp["id"]
+        if iid not in ranks:
+            ranks[iid] = rank(iid)
+        return load[iid], ranks[iid], _utf8(iid)
+
+    picks, missing = [], []
+    for department, need in params["staffing"].items():
+        chosen = _first_in_order([i for i in pool if i["department"] == department], need, key, load)
+        picks.extend(chosen)
+        if len(chosen) < need:
+            missing.append(department)
+    picks.sort(key=key)  # pass 1 walks the pool in order
+    team = [i["id"] for i in picks]
+    taken = set(team)
+    rest = [i for i in pool if i["id"] not in taken]
+    team.extend(i["id"] for i in _first_in_order(rest, max(0, params["team_size"] - len(team)), key, load))
     if missing:
         raise TeamFormationError(target, f"not enough available inspectors from {', '.join(missing)}")
     if len(team) < params["team_size"]:
@@ -338,54 +487,111 @@ def form_teams(seed: bytes, selected: dict, inspectors: list, recusals: dict, pa
 
 
 # ---------------------------------------------------------------- whole draw
-def compute_draw(inputs: dict) -> dict:
-    """Recompute everything from inputs (shape: docs/draw-algorithm.md, "Inputs")."""
+def normalise_inputs(inputs: dict) -> dict:
+    """Validated, canonical inputs (shape: docs/draw-algorithm.md, "Inputs")."""
     if inputs.get("algorithm", ALGORITHM) != ALGORITHM:
         raise InvalidDrawInput(f"algorithm {inputs.get('algorithm')!r} is not {ALGORITHM}")
     population = normalise_population(inputs.get("population"))
-    params = normalise_params(inputs.get("params"), population)
-    inspectors = normalise_inspectors(inputs.get("inspectors", []))
-    recusals = normalise_recusals(inputs.get("recusals", {}))
-    digests = {k: stratum_digest(ids) for k, ids in population.items()}
-    pop_digest = population_digest(digests)
-    randomness = _obj(inputs.get("public_randomness")).get("value")
-    seed = derive_seed(inputs.get("server_secret"), randomness, pop_digest)
+    return {"population": population, "params": normalise_params(inputs.get("params"), population),
+            "inspectors": normalise_inspectors(inputs.get("inspectors", [])),
+            "recusals": normalise_recusals(inputs.get("recusals", {}))}
+
+
+def run_draw(norm: dict, secret_hex: str, randomness: str, pop_digest: bytes) -> dict:
+    """The draw proper, from normalised inputs and their population digest."""
+    population, params = norm["population"], norm["params"]
+    seed = derive_seed(secret_hex, randomness, pop_digest)
     quotas = compute_quotas(params, {k: len(ids) for k, ids in population.items()}, seed)
     selected = {k: select_stratum(seed, k, population[k], quotas[k]) for k in population}
-    return {"seed": seed.hex(), "population_digest": pop_digest.hex(),
-            "stratum_digests": {k: d.hex() for k, d in digests.items()},
-            "quotas": quotas, "selected": selected,
-            "teams": form_teams(seed, selected, inspectors, recusals, params)}
+    return {"seed": seed.hex(), "quotas": quotas, "selected": selected,
+            "teams": form_teams(seed, selected, norm["inspectors"], norm["recusals"], params)}
 
 
-def _public_part(inputs: dict) -> dict:
-    population = normalise_population(inputs.get("population"))
-    digests = {k: stratum_digest(ids) for k, ids in population.items()}
-    source = _obj(inputs.get("public_randomness")).get("source")
-    return {"algorithm": ALGORITHM, "task_no": _name(inputs.get("task_no"), "task_no"),
-            "params": normalise_params(inputs.get("params"), population),
-            "population": {"digest": population_digest(digests).hex(),
-                           "strata": {k: {"count": len(ids), "digest": digests[k].hex(), "ids": ids}
-                                      for k, ids in population.items()}},
-            "inspectors": normalise_inspectors(inputs.get("inspectors", [])),
-            "recusals": normalise_recusals(inputs.get("recusals", {})),
-            "server_commitment": commitment_hex(inputs.get("server_secret")),
-            "public_randomness": {"source": _name(source, "public randomness source")}}
+def compute_draw(inputs: dict) -> dict:
+    """Recompute everything from inputs (shape: docs/draw-algorithm.md, "Inputs")."""
+    norm = normalise_inputs(inputs)
+    digests = {k: stratum_digest(ids) for k, ids in norm["population"].items()}
+    pop_digest = population_digest(digests)
+    drawn = run_draw(norm, inputs.get("server_secret"), _obj(inputs.get("public_randomness")).get("value"),
+                     pop_digest)
+    return {"population_digest": pop_digest.hex(), "stratum_digests": {k: d.hex() for k, d in digests.items()},
+            **drawn}
 
 
 def build_announcement(inputs: dict) -> dict:
-    """What is published BEFORE the public randomness exists (no secret, no value)."""
-    return _public_part(inputs)
+    """What the commitment binds, published BEFORE the public randomness exists (no secret, no value)."""
+    norm = normalise_inputs(inputs)
+    digests = {k: stratum_digest(ids) for k, ids in norm["population"].items()}
+    randomness = {k: v for k, v in _obj(inputs.get("public_randomness")).items() if k != "value"}
+    _name(randomness.get("source"), "public randomness source")
+    announcement = {"algorithm": ALGORITHM, "task_no": _name(inputs.get("task_no"), "task_no"),
+                    "params": norm["params"],
+                    "population": {"digest": population_digest(digests).hex(),
+                                   "strata": {k: {"count": len(ids), "digest": digests[k].hex(), "ids": ids}
+                                              for k, ids in norm["population"].items()}},
+                    "inspectors": norm["inspectors"], "recusals": norm["recusals"],
+                    "public_randomness": randomness}
+    if inputs.get("context") is not None:
+        if not isinstance(inputs["context"], dict):
+            raise InvalidDrawInput("context must be an object")
+        announcement["context"] = inputs["context"]
+    return announcement
+
+
+def reveal_fields(announcement: dict, secret_hex: str, randomness_value: str,
+                  ann_digest: bytes | None = None) -> dict:
+    """What a record adds to its announcement once the secret is revealed and the randomness known.
+
+    `announcement` must come from build_announcement (it is trusted: the server's own, frozen one)."""
+    ann_digest = announcement_digest(announcement) if ann_digest is None else ann_digest
+    strata = announcement["population"]["strata"]
+    norm = {"population": {k: s["ids"] for k, s in strata.items()}, "params": announcement["params"],
+            "inspectors": announcement["inspectors"], "recusals": announcement["recusals"]}
+    drawn = run_draw(norm, secret_hex, randomness_value, bytes.fromhex(announcement["population"]["digest"]))
+    return {"public_randomness": {**announcement["public_randomness"], "value": randomness_value},
+            "server_commitment": commitment_hex(secret_hex, ann_digest), "server_secret": secret_hex.lower(),
+            "seed": drawn["seed"], "result": {k: drawn[k] for k in ("quotas", "selected", "teams")}}
 
 
 def build_record(inputs: dict) -> dict:
-    """The complete draw record, published after the secret is revealed."""
-    record, drawn = _public_part(inputs), compute_draw(inputs)
-    record["public_randomness"] = dict(inputs["public_randomness"])
-    record["server_secret"] = inputs["server_secret"].lower()
-    record["seed"] = drawn["seed"]
-    record["result"] = {k: drawn[k] for k in ("quotas", "selected", "teams")}
-    return record
+    """The complete draw record, published (to authorised parties) after the secret is revealed."""
+    announcement = build_announcement(inputs)
+    randomness = _obj(inputs.get("public_randomness")).get("value")
+    return {**announcement, **reveal_fields(announcement, inputs.get("server_secret"), randomness)}
+
+
+def public_record(*, task_no: str, announcement_digest_hex: str, population_digest_hex: str, population_count: int,
+                  public_randomness: dict, server_commitment: str, server_secret: str, seed: str,
+                  record_sha256: str, target_count: int, team_count: int, targets: list | None = None,
+                  context: dict | None = None) -> dict:
+    """The public record: no strata lists (they would reveal risk classes), inspectors or recusals.
+
+    Anyone can check its commitment and seed; `targets` (sorted ids) only once they may be public."""
+    public = {"algorithm": ALGORITHM, "redacted": True, "task_no": task_no,
+              "announcement_digest": announcement_digest_hex,
+              "population": {"digest": population_digest_hex, "count": population_count},
+              "public_randomness": public_randomness, "server_commitment": server_commitment,
+              "server_secret": server_secret, "seed": seed, "record_sha256": record_sha256,
+              "result": {"target_count": target_count, "team_count": team_count,
+                         "targets": None if targets is None else sorted(targets)}}
+    if context is not None:
+        public["context"] = context
+    return public
+
+
+def redact_record(record: dict, record_sha256: str, *, targets: list | None = None,
+                  context: dict | None = None) -> dict:
+    """public_record() of a full record."""
+    strata, result = record["population"]["strata"], record["result"]
+    return public_record(task_no=record["task_no"],
+                         announcement_digest_hex=announcement_digest(announcement_of(record)).hex(),
+                         population_digest_hex=record["population"]["digest"],
+                         population_count=sum(s["count"] for s in strata.values()),
+                         public_randomness=record["public_randomness"],
+                         server_commitment=record["server_commitment"], server_secret=record["server_secret"],
+                         seed=record["seed"], record_sha256=record_sha256,
+                         target_count=sum(len(s) for s in result["selected"].values()),
+                         team_count=len(result["teams"]), targets=targets, context=context)
 
 
 # ---------------------------------------------------------------- verification
@@ -442,7 +648,7 @@ def _list_at(mapping, key) -> list:
     return value if isinstance(value, list) else []
 
 
-def _check_structure(rec, ann, rep: VerifyReport) -> dict:
+def _check_structure(rec, ann, commitment, rep: VerifyReport) -> dict:
     _check(rep, isinstance(rec, dict) and rec.get("algorithm") == ALGORITHM, "record",
            f"算法版本 {ALGORITHM}", f"algorithm {ALGORITHM}", quiet=True, expected=ALGORITHM)
     strata = _obj(rec.get("population")).get("strata")
@@ -452,35 +658,43 @@ def _check_structure(rec, ann, rep: VerifyReport) -> dict:
     labels = (rec.get("task_no"), rec["public_randomness"].get("source"))
     _check(rep, all(isinstance(x, str) and x.strip() for x in labels), "record", "缺少任务编号或随机数来源",
            "record lacks task_no or the declared randomness source", quiet=True)
-    if ann is not None:
-        _check_announcement(rec, ann, rep)
-    return dict(rec, population={k: s.get("ids") for k, s in strata.items()})
+    _check_published(rec, ann, commitment, rep)
+    return {k: s.get("ids") for k, s in strata.items()}
 
 
-def _check_announcement(rec: dict, ann: dict, rep: VerifyReport) -> None:
-    """Everything fixed before the randomness existed must be unchanged in the record."""
-    for key in ("algorithm", "task_no", "params", "population", "inspectors", "recusals", "server_commitment"):
-        _check(rep, ann.get(key) == rec.get(key), "announcement", f"{key} 与事先公告不同",
-               f"{key} differs from the prior announcement", quiet=True, expected=ann.get(key), found=rec.get(key))
-    # an announcement has no secret and no randomness value, only the declared source
-    src, found = _obj(ann.get("public_randomness")).get("source"), rec["public_randomness"].get("source")
-    _check(rep, src == found, "announcement", "与事先公告一致", "matches the prior announcement",
-           expected=src, found=found)
+def _check_published(rec: dict, ann, commitment, rep: VerifyReport) -> None:
+    """What was published before the randomness existed must be unchanged in the record."""
+    if commitment is not None:
+        found = str(rec.get("server_commitment")).lower()
+        _check(rep, found == commitment.strip().lower(), "commitment", "承诺值与事先公布的一致",
+               "commitment equals the one published before the draw", expected=commitment, found=found)
+    if ann is None:
+        return
+    before, after = announcement_of(ann), announcement_of(rec)
+    for key in ANNOUNCED:
+        _check(rep, before.get(key) == after.get(key), "announcement", f"{key} 与事先公告不同",
+               f"{key} differs from the prior announcement", quiet=True, expected=before.get(key),
+               found=after.get(key))
+    if "server_commitment" in ann:  # an announcement file may carry the commitment published with it
+        _check(rep, ann["server_commitment"] == rec.get("server_commitment"), "announcement",
+               "承诺值与事先公告不同", "server_commitment differs from the prior announcement", quiet=True)
+    _check(rep, True, "announcement", "与事先公告一致", "matches the prior announcement")
 
 
 def _check_digests(rec: dict, population: dict, rep: VerifyReport) -> None:
     try:
-        got = commitment_hex(rec.get("server_secret"))
+        secret_bytes(rec.get("server_secret"))
     except InvalidDrawInput as exc:
         _check(rep, False, "record", "服务器密钥格式错误", str(exc))
-    _check(rep, got == str(rec.get("server_commitment")).lower(), "commitment", "承诺值 = SHA256(密钥)",
-           "server_commitment = SHA256(server_secret)", expected=got, found=rec.get("server_commitment"))
     digests = {}
     for key in utf8_sorted(population):
         ids, entry = population[key], rec["population"]["strata"][key]
-        listed = isinstance(ids, list) and all(isinstance(i, str) for i in ids)
-        _check(rep, listed and ids == utf8_sorted(set(ids)), "record", f"层 {key} 名单未排序或有重复",
-               f"stratum {key}: ids not sorted/unique", quiet=True, stratum=key)
+        try:
+            ordered = _names(ids, f"stratum {key}")
+        except InvalidDrawInput:
+            ordered = None
+        _check(rep, ordered is not None and ordered == ids and _first_repeat(ids) is None, "record",
+               f"层 {key} 名单未排序或有重复", f"stratum {key}: ids not sorted/unique", quiet=True, stratum=key)
         digests[key] = stratum_digest(ids)
         _check(rep, digests[key].hex() == entry.get("digest") and entry.get("count", len(ids)) == len(ids),
                "population_digest", f"层 {key}：{len(ids)} 个对象，摘要一致",
@@ -489,6 +703,14 @@ def _check_digests(rec: dict, population: dict, rep: VerifyReport) -> None:
     whole = population_digest(digests).hex()
     _check(rep, whole == rec["population"].get("digest"), "population_digest", "总体名录摘要一致",
            "overall population digest OK", expected=whole, found=rec["population"].get("digest"))
+    try:
+        bound = commitment_hex(rec["server_secret"], announcement_digest(announcement_of(rec)))
+    except (TypeError, ValueError, KeyError, AttributeError):  # unencodable announcement: it was not committed
+        bound = None
+    _check(rep, bound == str(rec.get("server_commitment")).lower(), "commitment",
+           "承诺值 = SHA256(域 ‖ 密钥 ‖ SHA256(公告))：公告内容（参数、名录、人员、回避）与承诺一致",
+           "server_commitment = SHA256(domain || secret || SHA256(announcement)): parameters, population, "
+           "inspectors and recusals are those committed to", expected=bound, found=rec.get("server_commitment"))
 
 
 def _check_selection(result: dict, drawn: dict, rep: VerifyReport) -> None:
@@ -534,23 +756,59 @@ def _check_teams(result: dict, drawn: dict, rep: VerifyReport) -> None:
     _check(rep, True, "team", f"{count} 个检查组全部一致", f"all {count} teams match")
 
 
-def verify_record(record: dict, announcement: dict | None = None) -> VerifyReport:
-    """Recompute the whole draw from the record; the report stops at the FIRST mismatch."""
+def _verify_full(record: dict, announcement, commitment, rep: VerifyReport) -> None:
+    population = _check_structure(record, announcement, commitment, rep)
+    _check_digests(record, population, rep)
+    try:
+        drawn = compute_draw(dict(record, population=population))
+    except DrawError as exc:
+        _check(rep, False, "parameters", "参数与名录无法产生抽取结果", str(exc))
+    randomness = record["public_randomness"]
+    text = normalise_randomness(randomness["value"])
+    rep.lines.append(f"[--] 公共随机数 / public randomness: {text!r} ({randomness.get('source')})")
+    _check(rep, drawn["seed"] == str(record.get("seed")).lower(), "seed", "种子一致", "seed OK",
+           expected=drawn["seed"], found=record.get("seed"))
+    _check_selection(record["result"], drawn, rep)
+    _check_teams(record["result"], drawn, rep)
+
+
+def _verify_public(record: dict, commitment, rep: VerifyReport) -> None:
+    """A redacted public record: no strata lists, so only the commitment and the seed can be checked."""
+    randomness, population = _obj(record.get("public_randomness")), _obj(record.get("population"))
+    digests = (record.get("announcement_digest"), population.get("digest"))
+    _check(rep, record.get("algorithm") == ALGORITHM and all(isinstance(d, str) and len(d) == 64 for d in digests)
+           and isinstance(randomness.get("value"), str), "record", "公开记录结构不完整",
+           "public record lacks announcement_digest, population.digest or public_randomness.value", quiet=True)
+    _check_published(record, None, commitment, rep)
+    try:
+        ann_digest, pop_digest = (bytes.fromhex(d) for d in digests)
+        bound = commitment_hex(record.get("server_secret"), ann_digest)
+        seed = derive_seed(record["server_secret"], randomness["value"], pop_digest).hex()
+    except (InvalidDrawInput, ValueError) as exc:
+        _check(rep, False, "record", "公开记录格式错误", str(exc))
+    _check(rep, bound == str(record.get("server_commitment")).lower(), "commitment",
+           "承诺值 = SHA256(域 ‖ 密钥 ‖ 公告摘要)", "server_commitment = SHA256(domain || secret || announcement digest)",
+           expected=bound, found=record.get("server_commitment"))
+    rep.lines.append(f"[--] 公共随机数 / public randomness: {normalise_randomness(randomness['value'])!r} "
+                     f"({randomness.get('source')})")
+    _check(rep, seed == str(record.get("seed")).lower(), "seed", "种子一致", "seed OK", expected=seed,
+           found=record.get("seed"))
+    rep.lines.append("[--] 这是公开（脱敏）记录：逐层名单保密（含风险分类），抽取结果需用完整记录复核 / "
+                     "this is the redacted public record: the strata (risk classes) are not public, so the "
+                     f"selection is recomputed from the full record (SHA-256 {record.get('record_sha256')})")
+
+
+def verify_record(record: dict, announcement: dict | None = None, commitment: str | None = None) -> VerifyReport:
+    """Recompute the draw from the record; the report stops at the FIRST mismatch.
+
+    `announcement` (the document published before the draw) and `commitment` (the hex value
+    published then) are optional extra checks that name what changed."""
     rep = VerifyReport()
     try:
-        inputs = _check_structure(record, announcement, rep)
-        _check_digests(record, inputs["population"], rep)
-        try:
-            drawn = compute_draw(inputs)
-        except DrawError as exc:
-            _check(rep, False, "parameters", "参数与名录无法产生抽取结果", str(exc))
-        randomness = record["public_randomness"]
-        text = normalise_randomness(randomness["value"])
-        rep.lines.append(f"[--] 公共随机数 / public randomness: {text!r} ({randomness.get('source')})")
-        _check(rep, drawn["seed"] == str(record.get("seed")).lower(), "seed", "种子一致", "seed OK",
-               expected=drawn["seed"], found=record.get("seed"))
-        _check_selection(record["result"], drawn, rep)
-        _check_teams(record["result"], drawn, rep)
+        if isinstance(record, dict) and record.get("redacted") is True:
+            _verify_public(record, commitment, rep)
+        else:
+            _verify_full(record, announcement, commitment, rep)
     except _Stop:
         pass
     return rep
@@ -564,9 +822,13 @@ def _no_duplicate_keys(pairs):
     return dict(pairs)
 
 
+def _no_float(text):
+    raise ValueError(f"floating-point number {text} (records hold integers only)")
+
+
 def load_json(path: str) -> dict:
     with open(path, encoding="utf-8") as fh:
-        data = json.load(fh, object_pairs_hook=_no_duplicate_keys)
+        data = json.load(fh, object_pairs_hook=_no_duplicate_keys, parse_float=_no_float, parse_constant=_no_float)
     if not isinstance(data, dict):
         raise ValueError("top level is not a JSON object")
     return data
@@ -574,8 +836,9 @@ def load_json(path: str) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Verify an ssgk-draw/1 draw record / 验证双随机抽取记录")
-    parser.add_argument("record", help="draw record JSON")
+    parser.add_argument("record", help="draw record JSON (full, or the redacted public one)")
     parser.add_argument("--announcement", help="announcement JSON published before the draw")
+    parser.add_argument("--commitment", help="the commitment (64 hex digits) published before the draw")
     args = parser.parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
@@ -585,8 +848,9 @@ def main(argv=None) -> int:
     except (OSError, ValueError) as exc:
         print(f"无法读取输入 / cannot read input: {exc}")
         return 2
-    report = verify_record(record, announcement)
-    print(f"抽取记录 / draw record: {record.get('task_no')} ({record.get('algorithm')})")
+    report = verify_record(record, announcement, args.commitment)
+    kind = "公开记录 / public record" if record.get("redacted") is True else "抽取记录 / draw record"
+    print(f"{kind}: {record.get('task_no')} ({record.get('algorithm')})")
     print(report.render())
     return 0 if report.ok else 1
 

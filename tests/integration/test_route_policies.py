@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,10 @@ from tests.support.apps import OTHER_DEPARTMENT, OWN_DEPARTMENT, PASSWORD
 from tests.support import catalog_routes as cat
 from tests.support.catalog_data import item_body, rulebook_body, template
 from tests.support import directory as dirs
+from tests.support import directory_imports as imps
 from tests.support import uploads as ups
+from tests.support import draw_routes as drw
+from tests.support import field as fld
 
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}  # added by Flask/werkzeug unless a view implements them
 FLASK_ENDPOINTS = {"static"}  # Flask's own static files, not part of the application
@@ -182,8 +186,36 @@ def evidence_of(world: World, department: str) -> Request:
                    department=department)
 
 
+def patch_task(world: World, department: str) -> Request:
+    task_id = drw.draft_task(world.app, department)
+    return Request(args={"task_id": task_id}, json={"name_zh": world.unique("改名任务")}, department=department,
+                   headers={"If-Match": world.etag(f"/api/v1/tasks/{task_id}")})
+
+
+def close_task(world: World, department: str) -> Request:
+    task_id = drw.drawn_task(world.app, department)
+    return Request(args={"task_id": task_id}, department=department,
+                   headers={"If-Match": world.etag(f"/api/v1/tasks/{task_id}")})
+
+
+def reveal_task(world: World, department: str) -> Request:
+    task_id, commitment = drw.committed_task(world.app, department)
+    return Request(args={"task_id": task_id}, json=drw.reveal_body(commitment), department=department)
+
+
+def commit_task(world: World, department: str) -> Request:
+    later = datetime.now(timezone.utc) + timedelta(days=1)
+    return Request(args={"task_id": drw.draft_task(world.app, department)}, department=department, json={
+        "randomness": {"kind": "lottery", "source": "福彩3D 第2027050期开奖号码", "available_at": later.isoformat()}})
+
+
 ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
     ("/", "GET"): same(Request()),
+    # The built field app (pwa/): present only after `npm run build`, so any answer but 401/403 passes.
+    ("/sw.js", "GET"): RouteCase(lambda w, d: Request(), succeeds=False),
+    ("/manifest.webmanifest", "GET"): RouteCase(lambda w, d: Request(), succeeds=False),
+    ("/assets/<path:filename>", "GET"): RouteCase(lambda w, d: Request(args={"filename": "index.js"}), succeeds=False),
+    ("/icons/<path:filename>", "GET"): RouteCase(lambda w, d: Request(args={"filename": "icon-192.png"}), succeeds=False),
     ("/healthz", "GET"): same(Request()),
     ("/api/openapi.json", "GET"): same(Request()),
     ("/api/docs", "GET"): same(Request()),
@@ -286,6 +318,14 @@ ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
     ("/api/v1/directory/confirmations", "POST"): RouteCase(
         lambda w, d: Request(json={"department": d, "kind": "entities"}, department=d)),
     ("/api/v1/directory/confirmations/latest", "GET"): RouteCase(latest_confirmation),
+    # Directory imports (docs/directory.md, "Importing"). The list filters by scope; a multipart upload
+    # cannot be written in this table, so a permitted caller gets 422 (no file).
+    ("/api/v1/directory/imports", "GET"): RouteCase(lambda w, d: Request(query={"department": d})),
+    ("/api/v1/directory/imports", "POST"): RouteCase(lambda w, d: Request(), succeeds=False),
+    ("/api/v1/directory/imports/<uuid:job_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"job_id": imps.seed_import_job(w.app, d)}, department=d)),
+    ("/api/v1/directory/imports/<uuid:job_id>/errors.csv", "GET"): RouteCase(
+        lambda w, d: Request(args={"job_id": imps.seed_import_job(w.app, d)}, department=d)),
     ("/api/v1/uploads", "POST"): RouteCase(lambda w, d: Request(headers=ups.creation_headers())),
     ("/api/v1/uploads", "OPTIONS"): same(Request()),
     ("/api/v1/uploads/<uuid:upload_id>", "HEAD"): RouteCase(lambda w, d: Request(
@@ -302,6 +342,42 @@ ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
     ("/api/v1/evidence/<string:sha256>/preview", "GET"): RouteCase(evidence_of),
     ("/api/v1/evidence/<string:sha256>/thumbnail", "GET"): RouteCase(evidence_of),
     ("/api/v1/evidence/<string:sha256>/custody", "GET"): RouteCase(evidence_of),
+    # tasks and draws (docs/tasks-and-draws.md): department-scoped readers reach the tasks their department
+    # takes part in, which the services check like a policy; the public bulletin shows committed tasks only
+    ("/api/v1/tasks", "GET"): RouteCase(lambda w, d: Request(query={"department": d})),
+    ("/api/v1/tasks", "POST"): RouteCase(lambda w, d: Request(json=drw.task_body(w.app, d), department=d)),
+    ("/api/v1/tasks/<int:task_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"task_id": drw.draft_task(w.app, d)}, department=d)),
+    ("/api/v1/tasks/<int:task_id>", "PATCH"): RouteCase(patch_task),
+    ("/api/v1/tasks/<int:task_id>/close", "POST"): RouteCase(close_task),
+    ("/api/v1/tasks/<int:task_id>/assignments", "GET"): RouteCase(
+        lambda w, d: Request(args={"task_id": drw.drawn_task(w.app, d)}, department=d)),
+    ("/api/v1/tasks/<int:task_id>/commitment", "POST"): RouteCase(commit_task),
+    ("/api/v1/tasks/<int:task_id>/reveal", "POST"): RouteCase(reveal_task),
+    ("/api/v1/tasks/<int:task_id>/redraw", "POST"): RouteCase(lambda w, d: Request(
+        args={"task_id": drw.committed_task(w.app, d)[0]}, json={"reason": "见证人未到场，重新抽取"}, department=d)),
+    ("/api/v1/tasks/<int:task_id>/draws", "GET"): RouteCase(
+        lambda w, d: Request(args={"task_id": drw.committed_task(w.app, d)[0]}, department=d)),
+    ("/api/v1/tasks/<int:task_id>/draws/<int:sequence>/announcement", "GET"): RouteCase(
+        lambda w, d: Request(args={"task_id": drw.committed_task(w.app, d)[0], "sequence": 1}, department=d)),
+    ("/api/v1/tasks/<int:task_id>/draws/<int:sequence>/record", "GET"): RouteCase(
+        lambda w, d: Request(args={"task_id": drw.drawn_task(w.app, d), "sequence": 1}, department=d)),
+    ("/api/v1/public/tasks", "GET"): same(Request()),
+    ("/api/v1/public/tasks/<string:number>", "GET"): RouteCase(
+        lambda w, d: Request(args={"number": drw.number_of(w.app, drw.committed_task(w.app, d)[0])})),
+    ("/api/v1/public/tasks/<string:number>/draws/<int:sequence>/record", "GET"): RouteCase(
+        lambda w, d: Request(args={"number": drw.number_of(w.app, drw.drawn_task(w.app, d)), "sequence": 1})),
+    ("/api/v1/public/draws/verifier.py", "GET"): same(Request()),
+    # field work (docs/field-api.md): reach is team membership, not department; the table's inspector and
+    # team lead share one assignment, and every record request gets a fresh record
+    ("/api/v1/field/packet", "GET"): same(Request()),
+    ("/api/v1/field/assignments/<int:assignment_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"assignment_id": fld.table_assignment(w.app)[0]})),
+    ("/api/v1/field/records", "POST"): RouteCase(lambda w, d: Request(json=fld.table_draft(w.app).body())),
+    ("/api/v1/field/records/<uuid:record_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"record_id": fld.table_record(w.app).id})),
+    ("/api/v1/field/records/<uuid:record_id>/revisions", "POST"): RouteCase(lambda w, d: (lambda r: Request(
+        args={"record_id": r.id}, json=r.body(notes="补充"), headers={"If-Match": '"r1"'}))(fld.table_record(w.app))),
 }
 
 

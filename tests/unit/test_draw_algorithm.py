@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
+import hmac
 import json
 import math
+import random
 import shutil
 import subprocess
 import sys
@@ -23,6 +26,9 @@ from backend.draws import verify as v
 ROOT = Path(__file__).resolve().parents[2]
 VERIFY_PY = ROOT / "backend" / "draws" / "verify.py"
 SECRET = "5a" * 32
+# docs/draw-algorithm.md §11 quotes these two values
+WORKED_ANNOUNCEMENT_DIGEST = "727c5fdf0fe81efcfd9e2ba78780fe065864465fb8b2a17df8d5d646b0629cae"
+WORKED_COMMITMENT = "cf2bdc05c925f3a8cfbaaa51c2189b2d3a5273acdbb0a7ba8ba60088cceb24d6"
 # chi-square critical value, 19 degrees of freedom, p = 0.999 (tables: 43.820)
 CHI2_19_DOF_999 = 43.820
 MARKET, ECOLOGY, HEALTH = "市场监管局", "生态环境局", "卫生健康委"
@@ -258,7 +264,9 @@ def test_the_verifier_accepts_a_record_produced_by_compute_draw(record):
     report = v.verify_record(record)
     assert report.ok and report.mismatch is None
     assert "RESULT: all checks passed" in report.render()
-    assert record["server_commitment"] == v.commitment_hex(SECRET)
+    digest = hashlib.sha256(v.canonical_json(v.build_announcement(make_inputs()))).digest()
+    assert record["server_commitment"] == hashlib.sha256(b"ssgk-draw/1|commit\n" + bytes.fromhex(SECRET)
+                                                         + digest).hexdigest()
 
 
 def test_the_verifier_rejects_a_swapped_selected_identifier(record):
@@ -278,14 +286,36 @@ def test_the_verifier_rejects_a_swapped_team_member(record):
     assert (m.kind, m.target, m.position, m.found) == ("team", target, 1, outsider)
 
 
-def test_the_verifier_rejects_a_changed_parameter(record):
+def test_the_verifier_rejects_a_changed_parameter_because_the_commitment_binds_it(record):
     record["params"]["strata"]["B"]["count"] = 4
+    assert v.verify_record(record).mismatch.kind == "commitment"
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r["params"].update(team_size=3),
+    lambda r: r["inspectors"][0].update(eligible=False),
+    lambda r: r["recusals"].update({"D1": ["P00"]}),
+    lambda r: r["public_randomness"].update(source="another lottery"),
+    lambda r: r.update(task_no="SSGK-2024-0002"),
+    lambda r: r.update(context={"note": "added afterwards"}),
+], ids=["team_size", "inspector", "recusal", "source", "task_no", "context"])
+def test_anything_announced_that_is_changed_afterwards_breaks_the_commitment(record, change):
+    change(record)
+    m = v.verify_record(record).mismatch
+    assert m.kind == "commitment" and "server_commitment" in m.en
+
+
+def test_a_changed_parameter_with_a_recomputed_commitment_fails_on_the_quota(record):
+    """Only the holder of the secret could recompute the commitment; the verifier still catches the result."""
+    record["params"]["strata"]["B"]["count"] = 4
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)))
     m = v.verify_record(record).mismatch
     assert (m.kind, m.stratum, m.expected, m.found) == ("quota", "B", 4, 3)
 
 
-def test_the_verifier_rejects_a_changed_team_size(record):
+def test_a_changed_team_size_with_a_recomputed_commitment_fails_on_the_team_length(record):
     record["params"]["team_size"] = 3
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)))
     m = v.verify_record(record).mismatch
     assert m.kind == "parameters" and m.expected == 3 and m.found == 2
 
@@ -301,27 +331,48 @@ def test_the_verifier_rejects_a_tampered_population(record):
     assert (m.kind, m.stratum) == ("population_digest", "B")
 
 
-def test_a_tampered_population_with_recomputed_digests_fails_on_the_seed(record):
+def _remove_b05_and_fix_digests(record: dict) -> None:
     strata = record["population"]["strata"]
     strata["B"]["ids"].remove("B05")
     strata["B"].update(count=11, digest=v.stratum_digest(strata["B"]["ids"]).hex())
     record["population"]["digest"] = v.population_digest(
         {k: bytes.fromhex(s["digest"]) for k, s in strata.items()}).hex()
+
+
+def test_a_tampered_population_with_recomputed_digests_fails_on_the_commitment(record):
+    _remove_b05_and_fix_digests(record)
+    assert v.verify_record(record).mismatch.kind == "commitment"
+
+
+def test_a_tampered_population_with_a_recomputed_commitment_fails_on_the_seed(record):
+    _remove_b05_and_fix_digests(record)
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)))
     assert v.verify_record(record).mismatch.kind == "seed"
 
 
 def test_the_verifier_compares_the_record_with_the_prior_announcement(record):
     announcement = v.build_announcement(make_inputs())
     assert "server_secret" not in announcement and "value" not in announcement["public_randomness"]
+    assert "server_commitment" not in announcement
     assert v.verify_record(record, announcement).ok
     announcement["params"]["strata"]["B"]["count"] = 2
-    assert v.verify_record(record, announcement).mismatch.kind == "announcement"
+    m = v.verify_record(record, announcement).mismatch
+    assert m.kind == "announcement" and m.en.startswith("params")
+
+
+def test_the_verifier_compares_the_record_with_the_commitment_published_before(record):
+    assert v.verify_record(record, commitment=record["server_commitment"].upper()).ok
+    m = v.verify_record(record, commitment="0" * 64).mismatch
+    assert m.kind == "commitment" and m.found == record["server_commitment"]
 
 
 def test_the_verifier_reports_a_malformed_record_instead_of_crashing(record):
-    for broken in ({}, {"algorithm": "ssgk-draw/1"}, dict(record, result=None), dict(record, params={"x": 1})):
+    broken_population = copy.deepcopy(record)
+    broken_population["population"]["strata"]["A"]["ids"][0] = "\ud800"
+    for broken in ({}, {"algorithm": "ssgk-draw/1"}, dict(record, result=None), dict(record, params={"x": 1}),
+                   broken_population, dict(record, server_secret="zz")):
         report = v.verify_record(broken)
-        assert not report.ok and report.mismatch.kind in ("record", "parameters")
+        assert not report.ok and report.mismatch.kind in ("record", "commitment", "parameters")
 
 
 # ---------------------------------------------------------------- documented example
@@ -338,7 +389,9 @@ def test_the_documented_worked_example_reproduces():
         inspectors=inspectors, recusals={"C03": ["I01"]}, server_secret=bytes(range(32)).hex(),
         public_randomness={"value": " 3 8 5 ", "source": "福彩3D 2024001期开奖号码"})
     record = v.build_record(inputs)
-    assert record["server_commitment"] == "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"
+    announcement = v.build_announcement(inputs)
+    assert v.announcement_digest(announcement).hex() == WORKED_ANNOUNCEMENT_DIGEST
+    assert record["server_commitment"] == WORKED_COMMITMENT
     assert record["population"]["digest"] == "a1d6d459416a1e2fa6656fca131890b576c990ab71cbe47e87a2b71d1a712cff"
     assert record["seed"] == "002638bc3405ee629c361123cf81e3a2c3270b628966ba0113125224b0f80169"
     assert record["result"]["selected"] == {"A": ["A03", "A06"], "C": ["C01", "C02"], "D": ["D01", "D02"]}
@@ -390,3 +443,122 @@ def test_verify_py_runs_alone_outside_the_repository(record, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     record["result"]["teams"]["D1"].reverse()
     assert run_cli(["-I", "verify.py", write(alone / "bad.json", record).name], alone).returncode == 1
+
+
+def test_the_documentation_quotes_the_worked_example_values():
+    text = (ROOT / "docs" / "draw-algorithm.md").read_text(encoding="utf-8")
+    for value in (WORKED_ANNOUNCEMENT_DIGEST, WORKED_COMMITMENT,
+                  "002638bc3405ee629c361123cf81e3a2c3270b628966ba0113125224b0f80169"):
+        assert value in text
+
+
+# ---------------------------------------------------------------- canonical JSON and fast paths
+@pytest.mark.parametrize("ids", [["A1", "B2"], ["带\"引号", "back\\slash", "ctl\x01", "é"], []],
+                         ids=["plain", "escaped", "empty"])
+def test_the_canonical_parts_join_to_exactly_the_canonical_json(ids):
+    announcement = v.build_announcement(make_inputs(context={"名称": "联合抽查", "n": 3}))
+    announcement["population"]["strata"]["A"].update(ids=ids, count=len(ids))
+    head, population, tail = v.canonical_parts(announcement)
+    assert head + population + tail == v.canonical_json(announcement)
+    assert v.announcement_digest(announcement) == hashlib.sha256(v.canonical_json(announcement)).digest()
+
+
+def test_canonical_json_sorts_keys_by_code_point_and_keeps_non_ascii_raw():
+    assert v.canonical_json({"b": 1, "a": [True, None], "é": "中\n"}) == '{"a":[true,null],"b":1,"é":"中\\n"}'.encode()
+    with pytest.raises(ValueError):
+        v.canonical_json({"x": float("nan")})
+
+
+@pytest.mark.parametrize("quota", [0, 1, 7, 100, 101])
+def test_the_fast_selection_equals_the_first_places_of_the_full_ranking(quota):
+    ids = make_inputs()["population"]["A"]
+    seed = seed_for("fast-path", make_inputs()["population"])
+    assert v.select_stratum(seed, "A", ids, quota) == v.rank_entities(seed, "A", ids)[:quota]
+
+
+def test_the_keyed_ranker_equals_the_one_shot_hmac():
+    seed = bytes(range(32))
+    assert v._ranker(seed, "inspector", "A03")("I05") == v._rank(seed, "inspector", "A03", "I05")
+    assert v._rank(seed, "entity", "A", "A01") == hmac.new(seed, b"entity\x00A\x00A01", hashlib.sha256).digest()
+
+
+def test_ids_that_are_not_valid_utf8_or_repeat_are_rejected():
+    for population in ({"A": ["ok", "\ud800"]}, {"A": ["x", "x"]}, {"A": ["x"], "B": ["x"]}, {"A": ["a\tb"]}):
+        with pytest.raises(v.InvalidDrawInput):
+            v.normalise_population(population)
+
+
+# ---------------------------------------------------------------- the public, redacted record
+def test_the_public_record_hides_strata_inspectors_and_recusals_but_verifies_commitment_and_seed(record):
+    public = v.redact_record(record, "ab" * 32, targets=["D2", "A010"])
+    text = json.dumps(public)
+    assert '"strata"' not in text and '"inspectors"' not in text and '"recusals"' not in text
+    assert public["result"]["targets"] == ["A010", "D2"] and public["population"]["count"] == 115
+    report = v.verify_record(public, commitment=record["server_commitment"])
+    assert report.ok, report.render()
+    assert "full record" in report.render()
+
+
+@pytest.mark.parametrize(("field", "value", "kind"), [
+    ("server_secret", "6b" * 32, "commitment"), ("announcement_digest", "00" * 32, "commitment"),
+    ("seed", "00" * 32, "seed"), ("server_secret", "nothex", "record")])
+def test_the_public_record_fails_when_its_commitment_or_seed_do_not_hold(record, field, value, kind):
+    public = dict(v.redact_record(record, "ab" * 32), **{field: value})
+    assert v.verify_record(public).mismatch.kind == kind
+
+
+def test_a_changed_public_randomness_fails_the_public_record_on_the_seed(record):
+    public = v.redact_record(record, "ab" * 32)
+    public["public_randomness"] = dict(public["public_randomness"], value="2024001: 3 8 6")
+    assert v.verify_record(public).mismatch.kind == "seed"
+
+
+def test_the_cli_refuses_floating_point_numbers(record, tmp_path):
+    text = json.dumps(record).replace('"team_size": 2', '"team_size": 2.0', 1)
+    (tmp_path / "float.json").write_text(text, encoding="utf-8")
+    assert run_cli(["-m", "backend.draws.verify", str(tmp_path / "float.json")], ROOT).returncode == 2
+
+
+def _reference_teams(seed, selected, inspectors, recusals, params):
+    """The team rule exactly as docs/draw-algorithm.md §8 states it: sort the whole pool, two passes."""
+    load, teams = {i["id"]: 0 for i in inspectors}, {}
+    for target in v.draw_order(selected):
+        cap = params["workload_cap"]
+        pool = [i for i in inspectors if i["eligible"] and i["id"] not in set(recusals.get(target, ()))
+                and (cap is None or load[i["id"]] < cap)]
+        pool.sort(key=lambda i: (load[i["id"]], v._rank(seed, "inspector", target, i["id"]), i["id"].encode()))
+        need, team = dict(params["staffing"]), []
+        for insp in pool:
+            if need.get(insp["department"], 0) > 0:
+                team.append(insp["id"])
+                need[insp["department"]] -= 1
+        for insp in pool:
+            if len(team) < params["team_size"] and insp["id"] not in team:
+                team.append(insp["id"])
+        if any(need.values()) or len(team) < params["team_size"]:
+            return None
+        teams[target] = team
+        for member in team:
+            load[member] += 1
+    return teams
+
+
+@pytest.mark.parametrize("case", range(150))
+def test_team_formation_ranking_only_the_lowest_loads_equals_sorting_the_whole_pool(case):
+    rng = random.Random(case)
+    departments = [MARKET, ECOLOGY, HEALTH][:rng.randint(1, 3)]
+    inspectors = v.normalise_inspectors([{"id": f"P{n:02d}", "department": rng.choice(departments),
+                                          "eligible": rng.random() > 0.15} for n in range(rng.randint(4, 16))])
+    targets = [f"T{n:02d}" for n in range(rng.randint(1, 12))]
+    recusals = v.normalise_recusals({t: rng.sample([i["id"] for i in inspectors], rng.randint(0, 3))
+                                     for t in targets if rng.random() < 0.4})
+    team_size = rng.randint(2, 3)
+    staffing = {d: 1 for d in rng.sample(departments, min(len(departments), rng.randint(0, team_size)))}
+    params = {"team_size": team_size, "staffing": staffing, "workload_cap": rng.choice([None, 2, 3, 5])}
+    seed = bytes(rng.randrange(256) for _ in range(32))
+    expected = _reference_teams(seed, {"S": targets}, inspectors, recusals, params)
+    if expected is None:
+        with pytest.raises(v.TeamFormationError):
+            v.form_teams(seed, {"S": targets}, inspectors, recusals, params)
+    else:
+        assert v.form_teams(seed, {"S": targets}, inspectors, recusals, params) == expected

@@ -1,0 +1,115 @@
+"""What the two importers share: the import's context, a row on its way through the checks,
+and turning cells into values with the column map."""
+from __future__ import annotations
+
+import operator
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from backend.directory.importing.cells import CellError
+from backend.directory.importing.columns import ColumnMap
+from backend.directory.standard import Column
+from backend.errors import Forbidden
+from backend.policy import Principal
+
+Parser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Context:
+    job_id: uuid.UUID
+    principal: Principal  # whose reach the rows are checked against
+    department_id: int | None  # the importing department (default supervisor / department)
+    now: datetime
+
+    @property
+    def actor(self) -> str:
+        """History rows name the job; the job names who started it."""
+        return f"import:{self.job_id}"
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    cells: dict[str, Any]  # field -> the cell as written (for the report)
+    values: dict[str, Any]  # field -> value, for the columns the file has
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (field or "", code, reason)
+    plan: str | None = None  # create | update | status_change | unchanged
+    work: Any = None  # what the importer needs to write the row
+
+    def fail(self, field_name: str, code: str, message: str) -> None:
+        self.errors.append((field_name, code, message))
+
+    def failed(self, field_name: str) -> bool:
+        return any(f == field_name for f, _, _ in self.errors)
+
+    def forbid(self, field_name: str, exc: Forbidden) -> None:
+        self.fail(field_name, exc.code, exc.message)
+
+
+class RowParser:
+    """Cells -> values through each field's parser; a cell that cannot be read is a row error."""
+
+    def __init__(self, columns: ColumnMap, parsers: Mapping[str, Parser]) -> None:
+        self.names = tuple(columns.index)
+        self.parsers = [(name, parsers[name]) for name in self.names]
+        self.pick = operator.itemgetter(*columns.index.values())
+        self.width = columns.width
+        self.needed = max(columns.index.values()) + 1
+
+    def __call__(self, number: int, cells: Sequence[Any]) -> Row:
+        if len(cells) < self.needed:
+            cells = [*cells, *([None] * (self.needed - len(cells)))]
+        picked = self.pick(cells)
+        if len(self.names) == 1:
+            picked = (picked,)
+        raw = dict(zip(self.names, picked))
+        try:  # the common case: every cell reads
+            row = Row(number, raw, {name: parse(raw[name]) for name, parse in self.parsers})
+        except CellError:
+            row = Row(number, raw, {})
+            for name, parse in self.parsers:
+                try:
+                    row.values[name] = parse(raw[name])
+                except CellError as exc:
+                    row.values[name] = None
+                    row.fail(name, exc.code, exc.message)
+        if len(cells) > self.width and any(c not in (None, "") for c in cells[self.width:]):
+            row.fail("", "import.too_many_cells", f"the row has cells beyond the {self.width} named columns")
+        return row
+
+
+def merge_rule_errors(row: Row, errors: Mapping[str, list[dict[str, Any]]]) -> None:
+    """Add the rules' errors, except for fields whose cell was already reported unreadable."""
+    unreadable = {f for f, _, _ in row.errors}
+    for name, items in errors.items():
+        if name in unreadable:
+            continue
+        for item in items:
+            row.fail(name, item["code"], item.get("message_zh") and f"{item['message']} ({item['message_zh']})"
+                     or item["message"])
+
+
+class Importer(Protocol):
+    columns: tuple[Column, ...]
+    defaulted: frozenset[str]
+    staged: bool  # True: check stages rows and apply moves them; False: apply checks the file again
+
+    parse: Callable[[int, Sequence[Any]], Row]  # set by use_columns
+
+    def use_columns(self, columns: ColumnMap) -> None: ...
+
+    def keys(self, row: Row) -> list[tuple[str, str]]: ...  # (field, key) that must be unique in the file
+
+    def check(self, session: Session, rows: list[Row]) -> None: ...
+
+    def stage(self, session: Session, rows: list[Row]) -> None: ...
+
+    def write(self, session: Session, rows: list[Row]) -> None: ...
+
+    def apply(self, session: Session, counts: Mapping[str, int]) -> None: ...

@@ -1,0 +1,119 @@
+"""The inspectors of a draw: who may be drawn, who must recuse, and whether there are enough.
+
+An inspector is listed when their department takes part in the task; they are eligible when
+their enforcement certificate is valid and their status is `active` on every day of the
+planned window. Their id in the record is "I" + their directory id: opaque, so the record
+carries no names or certificate numbers (personal data). Recusals (回避): declared conflicts
+with an entity of the population, and, when the task asks for it, the members of the latest
+team that checked the entity for one of the same items.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from backend.directory.availability import Period, status_on
+from backend.directory.inspectors import conflicted_entity_ids
+from backend.directory.model import Inspector, MarketEntity
+from backend.draws.population import Population, current_assignments, entity_key
+from backend.errors import ValidationFailed
+from backend.tasks.model import Assignment, AssignmentMember, Task, TaskItem
+
+
+_CHUNK = 500  # ids per IN (...) list
+
+
+def inspector_key(inspector_id: int) -> str:
+    return f"I{inspector_id}"
+
+
+def inspector_id_of(key: str) -> int:
+    return int(key[1:])
+
+
+def available_throughout(periods: Iterable[Period], valid_from: date, valid_until: date,
+                         start: date, end: date) -> bool:
+    """Certificate valid and status active on every day from start to end (inclusive)."""
+    periods = list(periods)
+    if not (valid_from <= start and end <= valid_until):
+        return False
+    # The status can only change where a period starts or the day after one ends.
+    days = {start} | {p.starts_on for p in periods if start < p.starts_on <= end}
+    days |= {p.ends_on + timedelta(days=1) for p in periods if p.ends_on is not None and start <= p.ends_on < end}
+    return all(status_on(periods, day) == "active" for day in days)
+
+
+def collect_inspectors(session: Session, task: Task) -> list[dict[str, Any]]:
+    codes = {d.department_id: d.department.code for d in task.departments}
+    rows = session.scalars(sa.select(Inspector).where(Inspector.department_id.in_(list(codes)))
+                           .order_by(Inspector.id))
+    return [{"id": inspector_key(i.id), "department": codes[i.department_id],
+             "eligible": available_throughout(i._periods(), i.certificate_valid_from, i.certificate_valid_until,
+                                              task.window_start, task.window_end)} for i in rows]
+
+
+def _keys_in_population(session: Session, population: Population, entity_ids: set[int]) -> dict[int, str]:
+    wanted, found = sorted(entity_ids), {}
+    for start in range(0, len(wanted), _CHUNK):
+        rows = session.execute(sa.select(MarketEntity.id, entity_key())
+                               .where(MarketEntity.id.in_(wanted[start:start + _CHUNK])))
+        found.update((entity_id, key) for entity_id, key in rows if population.locate(key) is not None)
+    return found
+
+
+def _previous_teams(session: Session, task: Task) -> dict[int, list[int]]:
+    """Entity -> inspectors of the latest current assignment for one of the task's items."""
+    rows = session.execute(
+        sa.select(Assignment.entity_id, Assignment.id, AssignmentMember.inspector_id)
+        .join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
+        .where(Assignment.task_id != task.id, current_assignments(),
+               Assignment.task_id.in_(sa.select(TaskItem.task_id)
+                                      .where(TaskItem.item_id.in_([i.item_id for i in task.items]))))
+        .order_by(Assignment.window_end, Assignment.id))
+    latest: dict[int, tuple[int, list[int]]] = {}
+    for entity_id, assignment_id, inspector_id in rows:
+        if entity_id not in latest or latest[entity_id][0] != assignment_id:
+            latest[entity_id] = (assignment_id, [])
+        latest[entity_id][1].append(inspector_id)
+    return {entity_id: members for entity_id, (_, members) in latest.items()}
+
+
+def recusals(session: Session, task: Task, population: Population, inspectors: list[dict[str, Any]]
+             ) -> dict[str, list[str]]:
+    listed = {inspector_id_of(i["id"]) for i in inspectors}
+    by_entity: dict[int, set[int]] = {}
+    for inspector_id, entities in conflicted_entity_ids(session, sorted(listed)).items():
+        for entity_id in entities:
+            by_entity.setdefault(entity_id, set()).add(inspector_id)
+    if task.recuse_previous:
+        for entity_id, members in _previous_teams(session, task).items():
+            by_entity.setdefault(entity_id, set()).update(m for m in members if m in listed)
+    keys = _keys_in_population(session, population, set(by_entity))
+    return {keys[e]: sorted(inspector_key(i) for i in ids) for e, ids in by_entity.items() if e in keys and ids}
+
+
+def check_capacity(inspectors: list[dict[str, Any]], staffing: dict[str, int], team_size: int,
+                   workload_cap: int | None, targets: int) -> None:
+    """Refuse a draw that cannot staff its teams whatever the randomness (422 draw.too_few_inspectors)."""
+    if targets == 0:
+        return
+    eligible = [i for i in inspectors if i["eligible"]]
+
+    def short(have: int, need: int) -> bool:  # too few people, or too few seats under the workload cap
+        return have < need or (workload_cap is not None and workload_cap * have < targets * need)
+
+    problems = []
+    if short(len(eligible), team_size):
+        problems.append(f"{len(eligible)} eligible inspector(s) for {targets} team(s) of {team_size}")
+    for department, need in staffing.items():
+        have = sum(1 for i in eligible if i["department"] == department)
+        if short(have, need):
+            problems.append(f"{department}: {have} eligible inspector(s), each team needs {need}")
+    if problems:
+        raise ValidationFailed("There are too few eligible inspectors for the teams: " + "; ".join(problems) + ".",
+                               code="draw.too_few_inspectors", errors={"staffing": problems},
+                               details={"eligible": len(eligible), "targets": targets, "team_size": team_size})

@@ -1,0 +1,143 @@
+"""Check records: idempotent submission, amendments as new revisions, and evidence completeness.
+
+The client's UUID is the record's primary key and (record, revision) is unique: the database,
+not a lookup, makes concurrent duplicates one record. A request that loses the race rolls back
+and compares its digest with the stored one: the same body answers 200 with the first result,
+another body 409 `record.id_conflict`. Everything of a submission is one transaction.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.audit import services as audit
+from backend.db import db, unit_of_work, utcnow
+from backend.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from backend.field import access, assignments, reference, validation
+from backend.field.evidence import completeness
+from backend.field.model import AMENDABLE_STATUSES, CheckRecord, CheckRecordRevision
+from backend.policy import Principal
+
+
+def _revision(session: Session, record_id: uuid.UUID, revision: int) -> CheckRecordRevision:
+    return session.scalars(sa.select(CheckRecordRevision).where(CheckRecordRevision.record_id == record_id,
+                                                                CheckRecordRevision.revision == revision)).one()
+
+
+def _status(session: Session, record: CheckRecord, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    if body is None:
+        body = _revision(session, record.id, record.current_revision).body
+    return {"id": str(record.id), "revision": record.current_revision, "status": record.status,
+            **completeness(session, record, body["evidence"])}
+
+
+def _validate(session: Session, inspector_id: int, body: dict[str, Any], assignment_id: int) -> None:
+    views, templates = assignments.build(session, [assignment_id])
+    validation.check(body, view=views[0], templates=templates, caller=access.inspector_key(inspector_id),
+                     ref=reference.load(session))
+
+
+def _replay(session: Session, record: CheckRecord, digest: str) -> dict[str, Any]:
+    if _revision(session, record.id, 1).digest != digest:
+        raise Conflict("A different record was already submitted under this id.", code="record.id_conflict",
+                       details={"id": str(record.id)})
+    return _status(session, record)
+
+
+def _submit(principal: Principal, body: dict[str, Any], digest: str) -> tuple[dict[str, Any], int]:
+    record_id = uuid.UUID(body["id"])
+    with unit_of_work() as session:
+        inspector_id = access.own_assignment(session, principal, body["assignment_id"])
+        existing = session.get(CheckRecord, record_id)
+        if existing is not None:
+            return _replay(session, existing, digest), 200
+        _validate(session, inspector_id, body, body["assignment_id"])
+        now = utcnow()
+        record = CheckRecord(id=record_id, assignment_id=body["assignment_id"], current_revision=1,
+                             status="submitted", created_by=principal.user_id, created_at=now, updated_at=now)
+        session.add(record)
+        session.flush()
+        session.add(CheckRecordRevision(record_id=record_id, revision=1, base_revision=None, body=body,
+                                        digest=digest, submitted_by=principal.user_id, submitted_at=now))
+        session.flush()
+        audit.record("field.record_submit", object_type="check_record", object_id=record_id,
+                     payload={"assignment_id": body["assignment_id"], "revision": 1, "digest": digest})
+        return _status(session, record, body), 201
+
+
+def submit(principal: Principal, body: Any) -> tuple[dict[str, Any], int]:
+    """(status object, 201) the first time; (the same, 200) for the same body again; 409 otherwise."""
+    digest = validation.shape(body)
+    try:
+        return _submit(principal, body, digest)
+    except IntegrityError:
+        db.session.rollback()
+        with unit_of_work() as session:  # a concurrent duplicate won: answer as a replay
+            existing = session.get(CheckRecord, uuid.UUID(body["id"]))
+            if existing is None:
+                raise
+            return _replay(session, existing, digest), 200
+
+
+def _own_record(session: Session, principal: Principal, record_id: uuid.UUID) -> tuple[CheckRecord, int]:
+    """The record and the caller's inspector id, when the caller is on the record's team."""
+    record = session.get(CheckRecord, record_id)
+    if record is None:
+        raise NotFound(f"There is no check record {record_id}.", code="record.not_found")
+    return record, access.own_assignment(session, principal, record.assignment_id)
+
+
+def get_record(principal: Principal, record_id: uuid.UUID) -> dict[str, Any]:
+    with unit_of_work() as session:
+        record, _ = _own_record(session, principal, record_id)
+        current = _revision(session, record.id, record.current_revision)
+        return {**_status(session, record), "assignment_id": record.assignment_id, "record": current.body}
+
+
+def _amend(principal: Principal, record_id: uuid.UUID, bases: frozenset[int] | None, body: dict[str, Any],
+           digest: str) -> tuple[dict[str, Any], int]:
+    with unit_of_work() as session:
+        record, inspector_id = _own_record(session, principal, record_id)
+        if body["id"] != str(record_id) or body["assignment_id"] != record.assignment_id:
+            raise ValidationFailed("An amendment keeps the record's id and assignment.", code="record.invalid",
+                                   errors={"json": {"id": ["must be the record's id and assignment"]}})
+        replay = session.scalar(sa.select(CheckRecordRevision.revision).where(
+            CheckRecordRevision.record_id == record_id, CheckRecordRevision.digest == digest,
+            CheckRecordRevision.revision > 1))
+        if replay is not None:
+            return _status(session, record), 200
+        current = record.current_revision
+        if bases is None:
+            raise PreconditionRequired(f'Send If-Match: "r{current}" with the revision you amended.',
+                                       code="version.required", details={"current_revision": current})
+        if current not in bases:
+            raise PreconditionFailed(f"The record has changed; it is now at revision {current}.",
+                                     code="version.stale", details={"current_revision": current,
+                                                                    "etag": f'"r{current}"'})
+        if record.status not in AMENDABLE_STATUSES:
+            raise Conflict(f"A record that is {record.status} cannot be amended.", code="record.not_amendable",
+                           details={"status": record.status})
+        _validate(session, inspector_id, body, record.assignment_id)
+        now = utcnow()
+        session.add(CheckRecordRevision(record_id=record_id, revision=current + 1, base_revision=current, body=body,
+                                        digest=digest, submitted_by=principal.user_id, submitted_at=now))
+        session.flush()
+        record.current_revision, record.status, record.updated_at = current + 1, "submitted", now
+        audit.record("field.record_amend", object_type="check_record", object_id=record_id,
+                     payload={"revision": current + 1, "base_revision": current, "digest": digest})
+        return _status(session, record, body), 201
+
+
+def amend(principal: Principal, record_id: uuid.UUID, bases: frozenset[int] | None, body: Any
+          ) -> tuple[dict[str, Any], int]:
+    """A new revision based on the one named in If-Match (428 without, 412 when stale)."""
+    digest = validation.shape(body)
+    try:
+        return _amend(principal, record_id, bases, body, digest)
+    except IntegrityError:
+        db.session.rollback()  # another amendment of the same base won: a replay, or stale
+        return _amend(principal, record_id, bases, body, digest)

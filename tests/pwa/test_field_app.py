@@ -1,0 +1,293 @@
+"""The field app in Chromium: it opens offline, processes photos fast enough, and takes a check
+from start to a finalized record whose evidence reaches the real server over tus."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from backend.audit.canonical import canonical_json
+from tests.pwa.conftest import FieldInspector
+from tests.pwa.field_stub import FieldStub
+
+PASSWORD = "demo-password"
+
+
+def sign_in(page: Page, url: str, username: str = "inspector1", password: str = PASSWORD) -> None:
+    page.goto(url + "/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("我的检查任务")
+
+
+def eventually(page: Page, script: str, timeout_s: float = 15) -> None:
+    """Poll an async page expression until it is truthy (evaluate awaits promises; wait_for_function does not)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"never true: {script}"
+        page.wait_for_timeout(100)
+
+
+def jpeg(width: int, height: int) -> bytes:
+    img = Image.effect_noise((width // 8, height // 8), 60).convert("RGB").resize((width, height))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def test_the_app_opens_offline_once_it_has_been_loaded(context: BrowserContext, page: Page, app_url: str) -> None:
+    page.goto(app_url + "/")
+    expect(page.locator("form.signin")).to_be_visible()
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # now controlled by the worker
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.locator("form.signin")).to_be_visible()
+        assert "sign in" not in (page.locator("h1").text_content() or "").lower()
+    finally:
+        context.set_offline(False)
+
+
+def test_a_signed_in_inspector_gets_the_app_offline_without_the_password(context: BrowserContext, page: Page,
+                                                                        app_url: str) -> None:
+    FieldStub(app_url).install(context)
+    sign_in(page, app_url)
+    expect(page.locator(".card")).to_have_count(1)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.locator("h1")).to_have_text("我的检查任务")
+        expect(page.locator(".card h2")).to_have_text("泰安市岱岳区丰渡餐饮有限公司")
+        expect(page.locator(".pill")).to_have_text("离线")
+    finally:
+        context.set_offline(False)
+
+
+def test_a_12_megapixel_photo_is_hashed_and_thumbnailed_in_under_a_second(page: Page, app_url: str, built_app: Path) -> None:
+    data = jpeg(4000, 3000)
+    manifest = json.loads((built_app / ".vite" / "manifest.json").read_text())
+    module = "/" + manifest["src/capture/photo.js"]["file"]
+    page.route("**/test-photo.jpg", lambda route: route.fulfill(status=200, content_type="image/jpeg", body=data))
+    page.goto(app_url + "/")
+    expect(page.locator("form.signin")).to_be_visible()
+    result = page.evaluate("""async (module) => {
+        const { processPhoto } = await import(module);
+        const blob = await (await fetch('/test-photo.jpg')).blob();
+        const file = new File([blob], 'p.jpg', { type: 'image/jpeg' });
+        const t0 = performance.now();
+        const out = await processPhoto(file);
+        return { ms: performance.now() - t0, sha256: out.sha256, size: out.size, thumb: out.thumb.size, type: out.mediaType };
+    }""", module)
+    assert result["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (result["size"], result["type"]) == (len(data), "image/jpeg")
+    assert 0 < result["thumb"] < 100_000
+    assert result["ms"] < 1000, f"took {result['ms']:.0f} ms"
+
+
+def draw_signature(page: Page) -> None:
+    pad = page.locator("canvas.sigpad")
+    expect(pad).to_be_visible()
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 40, box["y"] + 80)
+    page.mouse.down()
+    for i in range(1, 12):
+        page.mouse.move(box["x"] + 40 + i * 20, box["y"] + 80 + (30 if i % 2 else -30))
+    page.mouse.up()
+    page.click("dialog >> text=确认签名")
+    expect(page.locator("dialog")).to_have_count(0)
+
+
+def test_a_check_goes_to_the_server_as_a_valid_record_and_only_then_leaves_the_phone(
+        page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
+    """No stand-ins: an assignment of the demo draw, the real packet, records API and tus."""
+    photos = []
+    for n in range(4):
+        path = tmp_path / f"photo-{n}.jpg"
+        path.write_bytes(jpeg(1200 + n * 16, 900))
+        photos.append(str(path))
+    records: list[str] = []
+    page.on("response", lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/field/records")
+            and records.append(f"{r.status}"))
+    sign_in(page, app_url, field_inspector.username, field_inspector.password)
+    page.click("text=待开始")
+    page.locator(".card", has_text=field_inspector.target).click()
+    page.click("text=开始检查")
+    q = lambda qid: page.locator(f"[data-qid={qid}]")  # noqa: E731
+
+    expect(page.locator("h1")).to_have_text("特种设备抽查")
+    q("equipment_types").locator("label", has_text="电梯").click()
+    expect(q("elevator_notices")).to_be_visible()  # show_if on a multiple choice
+    q("equipment_count").locator("input").fill("3")
+    for qid in ("use_registered", "operators_certified", "technical_files", "elevator_notices"):
+        q(qid).locator("label", has_text="是").first.click()
+    q("inspection_current").locator("label", has_text="否").click()
+    expect(q("inspection_current").locator(".finding")).to_be_visible()
+    q("overdue_photos").locator("input[multiple]").set_input_files(photos[:1])
+    q("equipment_photos").locator("input[multiple]").set_input_files(photos[1:3])
+    expect(q("equipment_photos").locator("img")).to_have_count(2)
+    q("party_status").locator("label", has_text="在场并签字").click()
+    page.click("text=下一步")
+
+    expect(page.locator("h1")).to_have_text("排污许可证执行情况检查")
+    q("permit_class").locator("label", has_text="重点管理").click()
+    q("permit_number").locator("input").fill("91370902MA3XXXX001P")
+    for qid in ("outlets_match", "self_monitoring", "execution_reports", "ledger_kept", "online_monitoring_ok"):
+        q(qid).locator("label", has_text="是").first.click()
+    q("cod_concentration").locator("input").fill("12.3")
+    q("outlet_photos").locator("input[multiple]").set_input_files([photos[3], photos[0]])
+    expect(q("outlet_photos").locator("img")).to_have_count(2)
+    q("party_status").locator("label", has_text="在场并签字").click()
+    page.click("text=下一步")
+
+    expect(page.locator("h1")).to_have_text("检查结果")
+    page.locator("fieldset", has_text="特种设备抽查").locator("label", has_text="发现问题已责令改正").click()
+    page.locator("fieldset", has_text="排污许可证").locator("label", has_text="未发现问题").click()
+    page.locator("fieldset", has_text="后续处置").get_by_text("责令改正", exact=True).click()
+    page.click("text=下一步")
+
+    expect(page.locator("h1")).to_have_text("签名确认")
+    page.locator(".officer").first.locator("button", has_text="签名").click()
+    draw_signature(page)
+    page.click("text=添加检查人员")
+    page.locator(".officer").nth(1).locator("select").select_option(field_inspector.partner_id)
+    page.locator(".officer").nth(1).locator("button", has_text="签名").click()
+    draw_signature(page)
+    page.click("label:has-text('在场')")
+    page.fill("input[autocomplete=off][maxlength='100']", "李某峰")
+    page.click("label:has-text('签字确认')")
+    page.locator("fieldset", has_text="当事人").locator("button", has_text="签名").click()
+    draw_signature(page)
+    page.click("text=下一步")
+
+    expect(page.locator("h1")).to_have_text("核对并完成")
+    expect(page.locator(".problems")).to_have_count(0)
+    expect(page.locator(".note.ok")).to_be_visible()
+    page.click("button:has-text('完成检查')")
+    page.click("dialog >> button:has-text('完成检查')")
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=60_000)
+    assert records == ["201"]  # accepted the first time: digest and every rule of docs/field-api.md §2
+
+    record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
+    token = page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('ssgk-field');
+        open.onsuccess = () => { const r = open.result.transaction('kv').objectStore('kv').get('auth');
+                                 r.onsuccess = () => resolve(r.result.value.accessToken); };
+    })""")
+    status = page.request.get(f"{app_url}/api/v1/field/records/{record_id}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert status["complete"] is True and status["missing_evidence"] == []
+    record = status["record"]
+    digest = record.pop("digest")
+    assert hashlib.sha256(canonical_json(record)).hexdigest() == digest  # the server's canonical JSON
+    tz = record["answers"]["SCJG-TZ-001"]
+    assert tz["equipment_count"] == 3 and tz["inspection_current"] == "no" and len(tz["overdue_photos"]) == 1
+    assert record["answers"]["ST-PW-001"]["cod_concentration"] == 12.3
+    assert record["result_categories"] == {"SCJG-TZ-001": ["corrected"], "ST-PW-001": ["no_problem"]}
+    assert [f["code"] for f in record["followup"]] == ["order_to_correct"]
+    assert [o["inspector_id"] for o in record["officers"]] == [field_inspector.inspector_id, field_inspector.partner_id]
+    assert sorted(e["kind"] for e in record["evidence"]) == ["photo"] * 5 + ["signature"] * 3
+    assert {g["purpose"] for g in record["gps"]} == {"start", "photo"}
+    # Only now are the originals gone from the phone; thumbnails stay.
+    left = page.evaluate("""async (id) => new Promise((resolve) => {
+        const open = indexedDB.open('ssgk-field');
+        open.onsuccess = () => {
+            const req = open.result.transaction('evidence').objectStore('evidence').index('by_record').getAll(id);
+            req.onsuccess = () => resolve(req.result.map((e) => [e.blob === null, e.thumb instanceof Blob]));
+        };
+    })""", record_id)
+    assert len(left) == 8 and all(gone and thumb for gone, thumb in left)
+
+
+def test_signing_out_with_an_unsent_draft_warns_first(context: BrowserContext, page: Page, app_url: str) -> None:
+    FieldStub(app_url).install(context)
+    sign_in(page, app_url)
+    page.click(".card")
+    page.click("text=开始检查")
+    expect(page.locator(".question").first).to_be_visible()
+    page.goto(app_url + "/#/settings")
+    page.click("button:has-text('退出登录')")
+    expect(page.locator("dialog")).to_contain_text("本机还有 1 条记录未同步")
+    page.click("dialog >> text=取消")
+    expect(page.locator("h1")).to_have_text("设置")
+
+
+def test_a_draft_can_be_discarded_with_its_photos(context: BrowserContext, page: Page, app_url: str, tmp_path: Path) -> None:
+    FieldStub(app_url).install(context)
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(jpeg(800, 600))
+    sign_in(page, app_url)
+    page.click(".card")
+    page.click("text=开始检查")
+    page.locator("[data-qid=premises_photos] input[multiple]").set_input_files([str(photo)])
+    expect(page.locator("[data-qid=premises_photos] img")).to_have_count(1)
+    page.click("text=暂存退出")
+    page.click("text=放弃草稿")
+    page.click("dialog >> button.danger")
+    expect(page.locator("text=开始检查")).to_be_visible()
+    counts = page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('ssgk-field');
+        open.onsuccess = () => {
+            const tx = open.result.transaction(['records', 'evidence']);
+            const r = tx.objectStore('records').count();
+            const e = tx.objectStore('evidence').count();
+            tx.oncomplete = () => resolve([r.result, e.result]);
+        };
+    })""")
+    assert counts == [0, 0]
+
+
+def test_a_team_lead_gets_the_review_tab_and_is_told_when_reviews_are_not_served(
+        context: BrowserContext, page: Page, app_url: str) -> None:
+    FieldStub(app_url).install(context)
+    sign_in(page, app_url, "lead")
+    page.click(".tabs >> text=审核")
+    expect(page.locator("h1")).to_have_text("待审核记录")
+    expect(page.locator(".empty")).to_have_text("服务器尚未提供审核功能。")
+
+
+def test_a_new_version_waits_while_a_draft_is_open_and_applies_when_the_user_agrees(
+        context: BrowserContext, page: Page, app_url: str, built_app: Path) -> None:
+    FieldStub(app_url).install(context)
+    # The first registration gets an older build (another byte); the update check then finds the
+    # real built worker on the server (Chromium's update checks are not routed through Playwright).
+    older = (built_app / "sw.js").read_bytes() + b"\n// an older build\n"
+    served = []
+
+    def first_only(route: Route) -> None:
+        if served:
+            route.continue_()
+            return
+        served.append(1)
+        route.fulfill(status=200, content_type="text/javascript", headers={"Cache-Control": "no-cache"}, body=older)
+
+    context.route("**/sw.js", first_only)
+    sign_in(page, app_url)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.click(".card")
+    page.click("text=开始检查")
+    expect(page.locator(".question").first).to_be_visible()
+
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    eventually(page, "navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)")
+    expect(page.locator(".banner", has_text="有新版本")).to_have_count(0)
+    # Even asked directly, the waiting worker refuses while a window has a draft open.
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting.postMessage({type: 'SKIP_WAITING'}))")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)")
+
+    page.click("text=暂存退出")  # the draft is saved and closed
+    banner = page.locator(".banner", has_text="有新版本")
+    expect(banner).to_be_visible()
+    with page.expect_navigation():
+        banner.locator("button").click()
+    expect(page.locator("h1")).to_be_visible()
+    eventually(page, "navigator.serviceWorker.getRegistration().then((r) => r.waiting === null && r.active !== null)")
