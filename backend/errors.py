@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g, json
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("ssgk.errors")
@@ -135,9 +135,18 @@ def _handle_unexpected(exc: Exception) -> Response:
     return problem(500, "server.error", "An internal error occurred; it has been logged.")
 
 
+def _handle_data_error(exc: DataError) -> Response:
+    # A value the database cannot hold or compare (e.g. a NUL character in text on PostgreSQL,
+    # a number out of range): the client's input is at fault, not the server.
+    log.warning("data error: %s", exc.orig)
+    return problem(422, "validation.unrepresentable", "A value in the request cannot be stored or searched "
+                   "(for example a NUL character or a number out of range).")
+
+
 def register_error_handlers(app: Flask) -> None:
     """Called after flask-smorest's Api so that ours win for HTTPException."""
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(IntegrityError, _handle_integrity_error)
+    app.register_error_handler(DataError, _handle_data_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)

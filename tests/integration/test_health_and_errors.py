@@ -219,3 +219,10 @@ def test_an_error_names_its_request_id_in_the_body_too(client):
     resp = client.get("/nope", headers={"X-Request-Id": "trace-me-please"})
     body = assert_problem(resp, 404, "route.not_found")
     assert resp.headers["X-Request-Id"] == body["details"]["request_id"] == "trace-me-please"
+
+
+def test_a_nul_character_in_a_search_is_a_422_not_a_server_error(make_user, auth_headers, client):
+    make_user("nul_admin", "system_admin")
+    resp = client.get("/api/v1/entities?q=a%00b", headers=auth_headers("nul_admin"))
+    assert resp.status_code in (200, 422)  # SQLite can search it; PostgreSQL cannot store NUL
+    assert resp.status_code != 500
