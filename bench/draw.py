@@ -133,8 +133,6 @@ def build(app, entities: int, inspectors: int) -> int:
     from backend.db import db
     from backend.orgs.model import Department
     from backend.policy import Principal
-    from backend.tasks import services as tasks
-    from backend.tasks.schemas import TaskCreateSchema
     from tests.support.catalog_data import item_body
 
     system = Principal(0, "bench", 0, None, frozenset({"system_admin"}))
@@ -168,8 +166,10 @@ def build(app, entities: int, inspectors: int) -> int:
         body = item_body(ITEM, department="market_regulation", kind="general",
                          subjects={"entity_types": ["enterprise"], "industry_codes": []})
         item_id = catalog.create_item(system, ItemCreateSchema().load(body)).id
-        earlier = [_earlier_task(app, system, "BENCH-OPEN", "drawn", WINDOW[0] - timedelta(days=10), entities, 10_000),
-                   _earlier_task(app, system, "BENCH-OLD", "closed", WINDOW[0] - timedelta(days=500), entities, 5_000)]
+        earlier = [  # 1% of the directory in an open task for the same item, 0.5% checked long ago
+            _earlier_task(app, system, "BENCH-OPEN", "drawn", WINDOW[0] - timedelta(days=10), entities, entities // 100),
+            _earlier_task(app, system, "BENCH-OLD", "closed", WINDOW[0] - timedelta(days=500), entities,
+                          entities // 200)]
         for dept in (mr, eco):
             for kind in ("entities", "inspectors"):
                 db.session.execute(sa.text(
@@ -177,7 +177,24 @@ def build(app, entities: int, inspectors: int) -> int:
                     "digest, algorithm, note) VALUES (:d, :k, :u, :at, 0, :dg, 'bench', 'bench')"),
                     _params(engine, {"d": dept, "k": kind, "u": user, "at": now, "dg": "0" * 64}))
         db.session.commit()
-        body = {"number": "BENCH-2027-0001", "name_zh": "基准联合抽查", "department": "market_regulation",
+        print(f"  earlier tasks {earlier}, item {item_id}", flush=True)
+    return new_task(app)
+
+
+def new_task(app) -> int:
+    """A fresh draft task over the whole built directory (a number not used yet)."""
+    import sqlalchemy as sa
+
+    from backend.db import db
+    from backend.policy import Principal
+    from backend.tasks import services as tasks
+    from backend.tasks.model import Task
+    from backend.tasks.schemas import TaskCreateSchema
+
+    system = Principal(0, "bench", 0, None, frozenset({"system_admin"}))
+    with app.test_request_context():
+        serial = 1 + (db.session.scalar(sa.select(sa.func.count()).select_from(Task)) or 0)
+        body = {"number": f"BENCH-2027-{serial:04d}", "name_zh": "基准联合抽查", "department": "market_regulation",
                 "participating_departments": ["ecology"], "items": [ITEM],
                 "scope": {"description_zh": "全市企业（基准）", "risk_classes": [k for k, _ in CLASSES]},
                 "sampling": {"strata": {k: {"rule": "ratio", "numerator": a, "denominator": b}
@@ -185,7 +202,7 @@ def build(app, entities: int, inspectors: int) -> int:
                 "staffing": {"team_size": 2, "recuse_previous": True}, "window": {"start": WINDOW[0].isoformat(),
                                                                                   "end": WINDOW[1].isoformat()}}
         task = tasks.create_task(system, TaskCreateSchema().load(body))
-        print(f"  earlier tasks {earlier}, item {item_id}, task {task.number}", flush=True)
+        print(f"  task {task.number}", flush=True)
         return task.id
 
 
@@ -246,7 +263,8 @@ def phase(name: str, url: str, task_id: int, out: str) -> dict:
     from backend.db import db
     from backend.draws import queries
     from backend.draws import services as draws
-    from backend.draws.population import baseline_query
+    from backend.draws.population import baseline_query, stream_rows
+    from backend.draws.services import bulk_work
     from backend.policy import Principal
     from backend.tasks.model import Task
 
@@ -256,9 +274,10 @@ def phase(name: str, url: str, task_id: int, out: str) -> dict:
     with app.test_request_context():
         task = db.session.get(Task, task_id)
         start = time.perf_counter()
-        if name == "baseline":
-            rows = db.session.connection().execute(baseline_query(task)).scalars().all()
-            result = {"rows": len(rows)}
+        if name == "baseline":  # the same driver path and garbage-collector setting as the draw's own reads
+            with bulk_work():
+                ids = [row[0] for rows in stream_rows(db.session, baseline_query(task)) for row in rows]
+            result = {"rows": len(ids)}
         elif name == "commit":
             body = {"randomness": {"kind": "lottery", "source": "福彩3D 第2027050期开奖号码",
                                    "available_at": now + timedelta(seconds=1)}}
@@ -268,8 +287,9 @@ def phase(name: str, url: str, task_id: int, out: str) -> dict:
         elif name == "reveal":
             commitment = db.session.scalar(sa.text("SELECT commitment FROM draw_commitment WHERE task_id = :t"),
                                            {"t": task_id})
-            row = _profiled(draws.reveal, system, task_id, {"commitment": commitment, "value": "2027050: 3 8 5", "witnesses": [
-                {"name": "基准见证人", "capacity": "社会监督员"}]}, now=now + timedelta(minutes=5))
+            body = {"commitment": commitment, "value": "2027050: 3 8 5",
+                    "witnesses": [{"name": "基准见证人", "capacity": "社会监督员"}]}
+            row = _profiled(draws.reveal, system, task_id, body, now=now + timedelta(minutes=5))
             result = {"targets": row.target_count, "record_bytes": row.record_bytes}
         elif name == "export":
             with open(out, "wb") as fh:
@@ -330,22 +350,25 @@ def run_child(args: list[str]) -> tuple[dict, float]:
 
 
 # ------------------------------------------------------------------ databases
-def pg_database(base: str):
+def pg_database(base: str, keep: str | None) -> tuple[str, object, bool]:
+    """(url, drop(), whether it exists already): a new database, or the kept one named `keep`."""
     import sqlalchemy as sa
 
-    name = f"ssgk_bench_{os.getpid()}"
+    name = keep or f"ssgk_bench_{os.getpid()}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        exists = conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).scalar() is not None
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = sa.make_url(base).set(database=name).render_as_string(hide_password=False)
 
     def drop() -> None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep is None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
-    return url, drop
+    return url, drop, exists
 
 
 def main() -> None:
@@ -353,6 +376,8 @@ def main() -> None:
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--inspectors", type=int, default=400)
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--reuse", metavar="NAME", help="keep the database (SQLite: this file; PostgreSQL: this "
+                        "database name) and, when it exists, skip building it (each run drafts a new task)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--task", type=int, help=argparse.SUPPRESS)
@@ -365,14 +390,20 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="ssgk-bench-"))
     if args.engine == "sqlite":
-        url, drop = f"sqlite:///{work / 'bench.db'}", (lambda: None)
+        reuse = Path(args.reuse).resolve() if args.reuse else None
+        url, drop, exists = f"sqlite:///{reuse or work / 'bench.db'}", (lambda: None), bool(reuse and reuse.exists())
     else:
-        url, drop = pg_database(os.environ.get("BENCH_DATABASE_URL") or TEST_SERVER)
+        url, drop, exists = pg_database(os.environ.get("BENCH_DATABASE_URL") or TEST_SERVER, args.reuse)
     try:
-        print(f"{args.engine}: building {args.entities:,} entities, {args.inspectors} inspectors ...", flush=True)
-        upgrade(url)
-        app = make_app(url)
-        task_id = build(app, args.entities, args.inspectors)
+        if exists:
+            print(f"reusing {args.reuse}", flush=True)
+            app = make_app(url)
+            task_id = new_task(app)
+        else:
+            print(f"{args.engine}: building {args.entities:,} entities, {args.inspectors} inspectors ...", flush=True)
+            upgrade(url)
+            app = make_app(url)
+            task_id = build(app, args.entities, args.inspectors)
         if args.engine == "postgresql":
             import sqlalchemy as sa
 
@@ -389,7 +420,7 @@ def main() -> None:
         report(args, results, verify, idle)
     finally:
         drop()
-        for path in work.iterdir():
+        for path in work.iterdir():  # (a --reuse database lives outside this directory)
             path.unlink()
         work.rmdir()
 

@@ -27,7 +27,8 @@ COMMITTED_AT = datetime(2027, 2, 22, 9, 0, tzinfo=BEIJING)
 RANDOMNESS = {"kind": "lottery", "source": "福彩3D 第2027047期开奖号码",
               "available_at": datetime(2027, 2, 22, 21, 15, tzinfo=BEIJING)}
 REVEALED_AT = datetime(2027, 2, 23, 9, 30, tzinfo=BEIJING)
-WITNESSES = [{"name": "孙某华（演示）", "capacity": "社会监督员"}, {"name": "周某宁（演示）", "capacity": "市生态环境局代表"}]
+WITNESSES = [{"name": "孙某华（演示）", "capacity": "社会监督员"},
+             {"name": "周某宁（演示）", "capacity": "市生态环境局代表"}]
 
 
 def _body() -> dict:
@@ -37,8 +38,8 @@ def _body() -> dict:
             "name_en": "Joint check of special equipment and pollutant discharge permits, Q1 2027 (demo)",
             "department": "market_regulation", "participating_departments": ["ecology"],
             "items": ["SCJG-TZ-001", "ST-PW-001"], "names_public": "at_draw",
-            "scope": {"description_zh": "特种设备使用单位和排污许可重点管理单位（企业）", "entity_types": ["enterprise"],
-                      "sub_directories": list(subs)},
+            "scope": {"description_zh": "特种设备使用单位和排污许可重点管理单位（企业）",
+                      "entity_types": ["enterprise"], "sub_directories": list(subs)},
             "window": {"start": "2027-03-01", "end": "2027-04-30"}}
 
 

@@ -18,13 +18,10 @@ from sqlalchemy.orm import Session
 
 from backend.directory.availability import Period, status_on
 from backend.directory.inspectors import conflicted_entity_ids
-from backend.directory.model import Inspector, MarketEntity
-from backend.draws.population import Population, current_assignments, entity_key
+from backend.directory.model import Inspector
+from backend.draws.population import Population, current_assignments
 from backend.errors import ValidationFailed
 from backend.tasks.model import Assignment, AssignmentMember, Task, TaskItem
-
-
-_CHUNK = 500  # ids per IN (...) list
 
 
 def inspector_key(inspector_id: int) -> str:
@@ -56,15 +53,6 @@ def collect_inspectors(session: Session, task: Task) -> list[dict[str, Any]]:
                                               task.window_start, task.window_end)} for i in rows]
 
 
-def _keys_in_population(session: Session, population: Population, entity_ids: set[int]) -> dict[int, str]:
-    wanted, found = sorted(entity_ids), {}
-    for start in range(0, len(wanted), _CHUNK):
-        rows = session.execute(sa.select(MarketEntity.id, entity_key())
-                               .where(MarketEntity.id.in_(wanted[start:start + _CHUNK])))
-        found.update((entity_id, key) for entity_id, key in rows if population.locate(key) is not None)
-    return found
-
-
 def _previous_teams(session: Session, task: Task) -> dict[int, list[int]]:
     """Entity -> inspectors of the latest current assignment for one of the task's items."""
     rows = session.execute(
@@ -82,8 +70,8 @@ def _previous_teams(session: Session, task: Task) -> dict[int, list[int]]:
     return {entity_id: members for entity_id, (_, members) in latest.items()}
 
 
-def recusals(session: Session, task: Task, population: Population, inspectors: list[dict[str, Any]]
-             ) -> dict[str, list[str]]:
+def recusal_sources(session: Session, task: Task, inspectors: list[dict[str, Any]]) -> dict[int, set[int]]:
+    """Directory entity id -> the listed inspectors who must stay away from it."""
     listed = {inspector_id_of(i["id"]) for i in inspectors}
     by_entity: dict[int, set[int]] = {}
     for inspector_id, entities in conflicted_entity_ids(session, sorted(listed)).items():
@@ -92,8 +80,13 @@ def recusals(session: Session, task: Task, population: Population, inspectors: l
     if task.recuse_previous:
         for entity_id, members in _previous_teams(session, task).items():
             by_entity.setdefault(entity_id, set()).update(m for m in members if m in listed)
-    keys = _keys_in_population(session, population, set(by_entity))
-    return {keys[e]: sorted(inspector_key(i) for i in ids) for e, ids in by_entity.items() if e in keys and ids}
+    return {entity_id: ids for entity_id, ids in by_entity.items() if ids}
+
+
+def recusals(sources: dict[int, set[int]], population: Population) -> dict[str, list[str]]:
+    """The record's recusals: draw id of each entity of the population -> recused inspector ids."""
+    return {population.watched[e]: sorted(inspector_key(i) for i in ids)
+            for e, ids in sources.items() if e in population.watched}
 
 
 def check_capacity(inspectors: list[dict[str, Any]], staffing: dict[str, int], team_size: int,

@@ -17,6 +17,7 @@ a public, redacted record ("redacted": true) lets anyone check the commitment an
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import heapq
 import hmac
@@ -429,26 +430,38 @@ def draw_order(selected: dict) -> list:
 
 
 # ---------------------------------------------------------------- teams
-def _first_in_order(members: list, count: int, key, load) -> list:
-    """The first `count` of members sorted by key = (load, HMAC rank, id bytes), ranking only the load
-    levels needed: from the least loaded up, until `count` are found (fewer if there are fewer)."""
-    levels = {}
-    for insp in members:
-        levels.setdefault(load[insp["id"]], []).append(insp)
-    found = []
-    for level in sorted(levels):
-        if len(found) >= count:
-            break
-        found.extend(sorted(levels[level], key=key))
-    return found[:count]
+class _Levels:
+    """The pool of one group (a department, or everyone) by load: {load: {inspector id: inspector}}.
+
+    Eligible inspectors only; one leaves the pool for good when it reaches the workload cap.
+    Kept up to date as teams are formed, so each target looks only at the lowest loads."""
+
+    def __init__(self, members: list):
+        self.by_load = {0: {i["id"]: i for i in members}} if members else {}
+
+    def move_up(self, insp: dict, load: int, cap) -> None:
+        """`insp` had `load` teams and gets one more."""
+        level = self.by_load[load]
+        del level[insp["id"]]
+        if not level:
+            del self.by_load[load]
+        if cap is None or load + 1 < cap:
+            self.by_load.setdefault(load + 1, {})[insp["id"]] = insp
+
+    def first(self, count: int, key, skip) -> list:
+        """The first `count` members in pool order (load, HMAC rank, id bytes), leaving out `skip`
+        (recused or already taken); only the load levels that can hold them are ranked."""
+        found = []
+        for load in sorted(self.by_load):
+            if len(found) >= count:
+                break
+            found.extend(sorted((i for iid, i in self.by_load[load].items() if iid not in skip), key=key))
+        return found[:count]
 
 
-def _team_for(seed, target, inspectors, recused, load, params) -> list:
+def _team_for(seed, target, recused, load, params, groups) -> list:
     """§8: pass 1 takes each required department's first members in pool order, pass 2 the first
     of the others; only the members that can be among those are ranked (same teams, less HMAC)."""
-    cap = params["workload_cap"]
-    pool = [i for i in inspectors if i["eligible"] and i["id"] not in recused
-            and (cap is None or load[i["id"]] < cap)]
     rank, ranks = _ranker(seed, "inspector", target), {}
 
     def key(insp):  # balance first (fewest assignments so far), then the random rank, then id bytes
@@ -459,15 +472,15 @@ def _team_for(seed, target, inspectors, recused, load, params) -> list:
 
     picks, missing = [], []
     for department, need in params["staffing"].items():
-        chosen = _first_in_order([i for i in pool if i["department"] == department], need, key, load)
+        chosen = groups[department].first(need, key, recused) if department in groups else []
         picks.extend(chosen)
         if len(chosen) < need:
             missing.append(department)
     picks.sort(key=key)  # pass 1 walks the pool in order
     team = [i["id"] for i in picks]
-    taken = set(team)
-    rest = [i for i in pool if i["id"] not in taken]
-    team.extend(i["id"] for i in _first_in_order(rest, max(0, params["team_size"] - len(team)), key, load))
+    rest = params["team_size"] - len(team)
+    if rest > 0:
+        team.extend(i["id"] for i in groups[None].first(rest, key, recused | set(team)))
     if missing:
         raise TeamFormationError(target, f"not enough available inspectors from {', '.join(missing)}")
     if len(team) < params["team_size"]:
@@ -477,11 +490,20 @@ def _team_for(seed, target, inspectors, recused, load, params) -> list:
 
 def form_teams(seed: bytes, selected: dict, inspectors: list, recusals: dict, params: dict) -> dict:
     """Target -> ordered member ids, targets visited in draw order."""
+    cap = params["workload_cap"]
     load = {i["id"]: 0 for i in inspectors}
+    eligible = [i for i in inspectors if i["eligible"]]
+    groups = {None: _Levels(eligible)}
+    for department in params["staffing"]:
+        groups[department] = _Levels([i for i in eligible if i["department"] == department])
     teams = {}
     for target in draw_order(selected):
-        teams[target] = _team_for(seed, target, inspectors, set(recusals.get(target, ())), load, params)
-        for member in teams[target]:
+        teams[target] = team = _team_for(seed, target, set(recusals.get(target, ())), load, params, groups)
+        for member in team:
+            for group in groups.values():  # everyone's pool, and the member's department's if required
+                level = group.by_load.get(load[member])
+                if level and member in level:
+                    group.move_up(level[member], load[member], cap)
             load[member] += 1
     return teams
 
@@ -787,7 +809,8 @@ def _verify_public(record: dict, commitment, rep: VerifyReport) -> None:
     except (InvalidDrawInput, ValueError) as exc:
         _check(rep, False, "record", "公开记录格式错误", str(exc))
     _check(rep, bound == str(record.get("server_commitment")).lower(), "commitment",
-           "承诺值 = SHA256(域 ‖ 密钥 ‖ 公告摘要)", "server_commitment = SHA256(domain || secret || announcement digest)",
+           "承诺值 = SHA256(域 ‖ 密钥 ‖ 公告摘要)",
+           "server_commitment = SHA256(domain || secret || announcement digest)",
            expected=bound, found=record.get("server_commitment"))
     rep.lines.append(f"[--] 公共随机数 / public randomness: {normalise_randomness(randomness['value'])!r} "
                      f"({randomness.get('source')})")
@@ -840,6 +863,7 @@ def main(argv=None) -> int:
     parser.add_argument("--announcement", help="announcement JSON published before the draw")
     parser.add_argument("--commitment", help="the commitment (64 hex digits) published before the draw")
     args = parser.parse_args(argv)
+    gc.disable()  # a short run over a million ids: cyclic collection would only rescan them
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
     try:

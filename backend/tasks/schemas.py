@@ -22,7 +22,8 @@ def _unique(values: list[Any]) -> None:
 
 
 def _codes(validator: Any, most: int) -> fields.List:
-    return fields.List(fields.String(validate=validator), load_default=list, validate=[validate.Length(0, most), _unique])
+    return fields.List(fields.String(validate=validator), load_default=list,
+                       validate=[validate.Length(0, most), _unique])
 
 
 class TaskScopeSchema(Schema):

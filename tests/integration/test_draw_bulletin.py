@@ -17,7 +17,8 @@ def bulletin(world: DrawWorld, number: str) -> dict:
 
 def close(world: DrawWorld, task_id: int) -> None:
     etag = world.client.get(f"/api/v1/tasks/{task_id}", headers=world.admin).headers["ETag"]
-    assert world.client.post(f"/api/v1/tasks/{task_id}/close", headers={**world.admin, "If-Match": etag}).status_code == 200
+    resp = world.client.post(f"/api/v1/tasks/{task_id}/close", headers={**world.admin, "If-Match": etag})
+    assert resp.status_code == 200
 
 
 def test_a_draft_is_not_on_the_bulletin(draw_world: DrawWorld):

@@ -11,9 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from backend.db import db
+from backend.directory import subdirectories
+from backend.policy import Principal
+from tests.support import catalog_routes as cat
 from tests.support.apps import OTHER_DEPARTMENT, OWN_DEPARTMENT
-from tests.support.draws import (ECO_ITEM, MR_ITEM, DrawWorld, clock, commit_body, declare_conflict,  # noqa: F401
-                                 draw_world, seed_entities, seed_inspectors, staff_of, task_body)
+from tests.support.directory import seed_sub_directory
+from tests.support.draws import (ECO_ITEM, MR_ITEM, DrawWorld, clock, commit_body, confirm_directories,  # noqa: F401
+                                 declare_conflict, draw_world, seed_entities, seed_inspectors, staff_of, task_body)
 
 DRAW_TABLES = ("draw_commitment", "draw_reveal", "draw_cancellation", "assignment", "assignment_member")
 
@@ -50,7 +54,8 @@ def test_a_joint_draw_follows_the_items_rules_and_staffs_every_team_from_both_de
     rows = assignments(draw_world, task["id"])
     assert [a["draw_index"] for a in rows] == list(range(1, 11))
     assert Counter(a["stratum"] for a in rows) == {"A": 1, "B": 1, "C": 1, "D": 4, "E": 2, "U": 1}
-    assert {a["entity_id"] for a in rows if a["stratum"] in "DE"} == set(draw_world.entities["D"] + draw_world.entities["E"])
+    fully_covered = set(draw_world.entities["D"] + draw_world.entities["E"])
+    assert {a["entity_id"] for a in rows if a["stratum"] in "DE"} == fully_covered
     for row in rows:
         assert sorted(m["department"] for m in row["team"]) == [OTHER_DEPARTMENT, OWN_DEPARTMENT]
         assert row["window"] == {"start": "2027-03-01", "end": "2027-03-31"}
@@ -111,11 +116,7 @@ def test_a_team_that_cannot_be_formed_at_the_reveal_leaves_nothing_half_drawn(dr
     first, second = seed_inspectors(app, "culture_tourism", 2)
     for entity in entities:
         declare_conflict(app, first, entity)
-    from tests.support.draws import confirm_directories
-
     confirm_directories(app, "culture_tourism")
-    from tests.support import catalog_routes as cat
-
     assert cat.item_of(app, "culture_tourism", "T-CT-001")
     resp = draw_world.client.post("/api/v1/tasks", json=task_body(items=("T-CT-001",), department="culture_tourism"),
                                   headers=draw_world.staff("system_admin"))
@@ -220,8 +221,6 @@ def test_a_recused_inspector_is_never_on_that_targets_team(draw_world: DrawWorld
     conflicted = draw_world.inspectors[OWN_DEPARTMENT][:5]  # five of six market regulation inspectors
     for inspector in conflicted:
         declare_conflict(app, inspector, target)
-    from tests.support.draws import confirm_directories
-
     confirm_directories(app, OWN_DEPARTMENT)
     task = joint(draw_world)  # the team needs one of each department: the sixth must go
     draw_world.draw(task["id"])
@@ -287,3 +286,29 @@ def test_draw_tables_refuse_updates_and_deletes(draw_world: DrawWorld, table: st
         with pytest.raises(sa.exc.DatabaseError), engine.begin() as conn:
             conn.exec_driver_sql(statement)
     assert counts(draw_world)[table] > 0
+
+
+@pytest.mark.parametrize(("scope", "eligible"), [
+    ({"industries": ["H62"]}, 60 + 3),  # a GB/T 4754 prefix selects the subtree
+    ({"industries": ["F52"]}, 2),
+    ({"divisions": ["370903"]}, 5),  # the legacy code of 岱岳区, mapped to 370911
+    ({"entity_types": ["cooperative"]}, 2),
+    ({"registration_statuses": ["in_liquidation"]}, 3),
+    ({"sub_directories": ["SUB"]}, 1),
+], ids=["industry-prefix", "other-industry", "legacy-division", "entity-type", "status", "sub-directory"])
+def test_scope_filters_narrow_the_population(draw_world: DrawWorld, scope: dict, eligible: int):
+    app = draw_world.app
+    seed_entities(app, {"D": 2}, industry_code="F5212", entity_type="cooperative")
+    seed_entities(app, {"D": 5}, division_code="370911", industry_code="C33")
+    seed_entities(app, {"D": 3}, status="in_liquidation", industry_code="H6220")
+    if scope.get("sub_directories"):
+        sub = seed_sub_directory(app, OWN_DEPARTMENT)
+        system = Principal(0, "draw-test", 0, None, frozenset({"system_admin"}))
+        with app.test_request_context():
+            subdirectories.change_membership(system, sub, draw_world.entities["A"][0], True)
+        scope = {"sub_directories": [sub]}
+    task = draw_world.create(task_body(scope={"description_zh": "定向", **scope},
+                                       sampling={"stratify_by": "none", "strata": {"ALL": {"rule": "ratio",
+                                                                                         "numerator": 1,
+                                                                                         "denominator": 2}}}))
+    assert draw_world.commit(task["id"])["eligible_count"] == eligible

@@ -98,13 +98,18 @@ def upload(client: FlaskClient, headers: dict[str, str], data: bytes, filename: 
 
 
 def wait_for(client: FlaskClient, headers: dict[str, str], job_id: str, timeout: float = 60) -> dict[str, Any]:
-    """Poll a job until it ends."""
+    """Poll a job until it ends, then wait for its background thread to finish too (tests share
+    one app, and the next test swaps its database engine)."""
     deadline = time.monotonic() + timeout
     while True:
         body = client.get(f"{IMPORTS}/{job_id}", headers=headers).get_json()
         if body["status"] not in ("queued", "running") or time.monotonic() > deadline:
-            return body
+            break
         time.sleep(0.05)
+    thread = client.application.extensions.get("ssgk.import_threads", {}).get(uuid.UUID(job_id))
+    if thread is not None:
+        thread.join(timeout)
+    return body
 
 
 def seed_import_job(app: Flask, department: str) -> uuid.UUID:

@@ -20,7 +20,8 @@ from tests.support.apps import OTHER_DEPARTMENT, OWN_DEPARTMENT
 from tests.support.catalog_data import item_body
 from tests.support.directory import credit_code
 
-__all__ = ["clock", "staff_of", "draw_world", "DrawWorld", "WINDOW", "MR_ITEM", "ECO_ITEM", "task_body", "commit_body", "seed_entities",
+__all__ = ["clock", "staff_of", "draw_world", "DrawWorld", "WINDOW", "MR_ITEM", "ECO_ITEM", "task_body", "commit_body",
+           "seed_entities",
            "seed_inspectors", "confirm_directories", "declare_conflict"]
 
 WINDOW = {"start": "2027-03-01", "end": "2027-03-31"}

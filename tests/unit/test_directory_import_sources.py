@@ -146,3 +146,13 @@ def test_repeated_keys_point_at_their_first_row_within_and_across_batches(tmp_pa
     finally:
         scratch.close()
     assert not (tmp_path / "scratch.sqlite").exists()
+
+
+def test_keys_whose_hashes_collide_are_not_taken_for_repeats(tmp_path, monkeypatch):
+    monkeypatch.setattr("backend.directory.importing.scratch._hash", lambda key: 7)
+    scratch = Scratch(tmp_path / "scratch.sqlite")
+    try:
+        assert scratch.first_rows([("a", 2), ("b", 3)]) == [None, None]
+        assert scratch.first_rows([("c", 4), ("a", 5)]) == [None, 2]
+    finally:
+        scratch.close()

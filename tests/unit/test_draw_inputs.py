@@ -23,7 +23,8 @@ VALID = (date(2024, 1, 1), date(2029, 12, 31))
     ([Period(1, "active", date(2024, 1, 1))], VALID, True),
     ([Period(1, "active", date(2024, 1, 1))], (date(2024, 1, 1), date(2027, 3, 30)), False),
     ([Period(1, "active", date(2024, 1, 1))], (date(2027, 3, 2), date(2029, 1, 1)), False),
-    ([Period(1, "active", date(2024, 1, 1)), Period(2, "on_leave", date(2027, 3, 10), date(2027, 3, 12))], VALID, False),
+    ([Period(1, "active", date(2024, 1, 1)), Period(2, "on_leave", date(2027, 3, 10), date(2027, 3, 12))], VALID,
+     False),
     ([Period(1, "active", date(2024, 1, 1)), Period(2, "on_leave", date(2027, 2, 1), date(2027, 2, 28))], VALID, True),
     ([Period(1, "active", date(2024, 1, 1)), Period(2, "retired", date(2027, 3, 31))], VALID, False),
     ([Period(1, "active", date(2024, 1, 1)), Period(2, "retired", date(2027, 4, 1))], VALID, True),
@@ -52,7 +53,8 @@ def test_enough_eligible_inspectors_pass_the_capacity_check():
     (inspectors(mr=(1, 4)), {"mr": 1}, 2, None, 3, "1 eligible inspector(s) for 3 team(s) of 2"),
     (inspectors(mr=(4, 0), eco=(0, 2)), {"mr": 1, "eco": 1}, 2, None, 3, "eco: 0 eligible"),
     (inspectors(mr=(4, 0)), {"mr": 2}, 2, 1, 3, "4 eligible inspector(s) for 3 team(s) of 2"),
-    (inspectors(mr=(6, 0), eco=(2, 0)), {"mr": 1, "eco": 1}, 2, 2, 5, "eco: 2 eligible inspector(s), each team needs 1"),
+    (inspectors(mr=(6, 0), eco=(2, 0)), {"mr": 1, "eco": 1}, 2, 2, 5,
+     "eco: 2 eligible inspector(s), each team needs 1"),
 ], ids=["too-few-people", "department-missing", "cap-too-low", "department-cap-too-low"])
 def test_too_few_eligible_inspectors_is_a_422_naming_the_shortfall(staff, staffing, team_size, cap, targets, says):
     with pytest.raises(ValidationFailed) as exc:

@@ -42,6 +42,7 @@ LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 REQUIRED = tuple(c.field for c in standard.ENTITY_COLUMNS if c.required and c.field != "supervising_departments")
 _TABLE = MarketEntity.__table__
 _LINKS = ("supervising_departments", "sub_directories")
+_NONE: frozenset[int] = frozenset()
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _STAGED = ("job_id", "seq", "new_seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
            "sub_directories", "latitude_json", "longitude_json", "before", "after")
@@ -119,6 +120,7 @@ class EntityImporter:
         self.default_departments = [own] if own else []
         self.parsers = _parsers()
         self.new_entities = 0
+        self._ids_of: dict[tuple[str, ...], frozenset[int]] = {}
 
     def use_columns(self, columns: ColumnMap) -> None:
         self.parse = RowParser(columns, self.parsers)
@@ -185,8 +187,8 @@ class EntityImporter:
             merged["registration_status"] = merged["registration_status"] or "operating"
             merged["supervising_departments"] = given
             fields = None
-            before_departments: set[int] = set()
-            before_subs: set[int] = set()
+            before_departments: set[int] | frozenset[int] = _NONE
+            before_subs: set[int] | frozenset[int] = _NONE
         else:
             merged = {f: match[f] for f in ENTITY_VALUE_COLUMNS}
             for f in self.written:
@@ -205,23 +207,25 @@ class EntityImporter:
         out, errors = rules.check_entity(merged, self.refs, fields)
         if errors:
             merge_rule_errors(row, errors)
-        department_ids = self.refs.departments
-        after_departments = {department_ids[c] for c in out["supervising_departments"] if c in department_ids}
-        after_subs = set(before_subs)
-        for label in values.get("sub_directories") or ():
-            sub = self.sub_by_label.get(label)
-            if sub is None:
-                row.fail("sub_directories", "sub_directory.unknown",
-                         f"no sub-directory {label!r} (write department/code, e.g. market_regulation/food_business)")
-            elif sub[0] not in after_subs:
-                after_subs.add(sub[0])
-                self._check_sub_directory(row, label, sub[1], after_departments)
+        after_departments = self._department_ids(tuple(out["supervising_departments"]))
+        after_subs: frozenset[int] | set[int] = before_subs or _NONE
+        labels = values.get("sub_directories")
+        if labels:
+            after_subs = set(before_subs)
+            for label in labels:
+                sub = self.sub_by_label.get(label)
+                if sub is None:
+                    row.fail("sub_directories", "sub_directory.unknown", f"no sub-directory {label!r} (write "
+                             "department/code, e.g. market_regulation/food_business)")
+                elif sub[0] not in after_subs:
+                    after_subs.add(sub[0])
+                    self._check_sub_directory(row, label, sub[1], after_departments)
         if row.errors:
             return
         if match is None:
             row.plan = "create"
             row.work = (out, None, None, after_departments, after_subs)
-            self._check_reach(row, set(), after_departments, False)
+            self._check_reach(row, set(), set(after_departments), False)
             return
         before = snapshot(match, [self.department_code[d] for d in before_departments],
                           [self.sub_label[s] for s in before_subs])
@@ -230,9 +234,17 @@ class EntityImporter:
             row.plan = "unchanged"
             return
         others_changed = any(before[k] != after[k] for k in before if k not in _LINKS)
-        self._check_reach(row, before_departments, after_departments, others_changed)
+        self._check_reach(row, set(before_departments), set(after_departments), others_changed)
         row.plan = "status_change" if before["registration_status"] != after["registration_status"] else "update"
         row.work = (out, match, (before, after), after_departments - before_departments, after_subs - before_subs)
+
+    def _department_ids(self, codes: tuple[str, ...]) -> frozenset[int]:
+        """Most rows name the same departments: look their ids up once."""
+        ids = self._ids_of.get(codes)
+        if ids is None:
+            known = self.refs.departments
+            ids = self._ids_of[codes] = frozenset(known[c] for c in codes if c in known)
+        return ids
 
     def _check_sub_directory(self, row: Row, label: str, department_id: int, supervisors: set[int]) -> None:
         if department_id not in supervisors:
@@ -277,8 +289,10 @@ class EntityImporter:
                 tail = (_json_list(after["supervising_departments"]), _json_list(after["sub_directories"]),
                         None, None, _encode(before), _encode(after))
             staged.append((*head, *_PLAIN(out), day(out["registered_on"]), *_AFTER_DAY(out), *tail))
-            links.extend((job, row.number, "department", d) for d in new_departments)
-            links.extend((job, row.number, "sub_directory", s) for s in new_subs)
+            for d in new_departments:
+                links.append((job, row.number, "department", d))
+            for s in new_subs:
+                links.append((job, row.number, "sub_directory", s))
         self.staging.write(session, self.staging.entity, _STAGED, staged)
         self.staging.write(session, self.staging.link, ("job_id", "seq", "kind", "target_id"), links)
 

@@ -186,6 +186,8 @@ class _Run:
         if self.on_progress is not None:
             self.on_progress({"phase": "applying"})
         report_sha = self.report.close()
+        if self.scratch is not None:
+            self.scratch.release_memory()
         if self.staging is not None:
             with self.staging.attached(), unit_of_work() as session:
                 importer.apply(session, asdict(self.tally))

@@ -1,7 +1,7 @@
 """The job's scratch file: a private SQLite database next to the error report, deleted at the end.
 
 It holds the keys met so far in the file (to report a duplicate against its first occurrence:
-a million credit codes in a Python dict would cost some 130 MB; here a few MB of page cache)
+a million credit codes in a Python dict would cost some 130 MB; here a bounded page cache)
 and, when the directory itself lives in SQLite, the staged rows: the apply transaction then
 ATTACHes this file and moves them with INSERT ... SELECT, so the check pass writes nothing to
 the application database but its progress. It is never synced to disk (journal and sync off):
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
 SCHEMA = "import_scratch"  # the name it is attached under
-_IN_CHUNK = 500
+_hash = hash  # 64-bit, stable within the process that owns the file
 
 
 class Scratch:
@@ -26,16 +26,25 @@ class Scratch:
         self.path = path
         path.unlink(missing_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384", "temp_store=MEMORY"):
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-32768", "temp_store=MEMORY"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE seen (hash INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
+        self._db.execute("CREATE TABLE seen_key (row INTEGER, key TEXT, PRIMARY KEY (row, key)) WITHOUT ROWID")
         dialect = sqlite.dialect()
         for table in tables:
             self._db.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
 
     def first_rows(self, keys: Sequence[tuple[str, int]]) -> list[int | None]:
         """Record (key, row) pairs given in file order; for each, the row that had the key first,
-        or None when this is its first occurrence."""
+        or None when this is its first occurrence.
+
+        The index is keyed by the key's 64-bit hash (small entries, so a million of them stay in
+        the page cache); the keys themselves are appended in row order, and a hash met before is
+        confirmed against the earlier row's key, so a hash collision is never taken for a repeat.
+        (A key whose hash collides with an earlier, different key is not indexed itself; should it
+        then repeat, the repeat is caught by the directory's UNIQUE constraints when the import is
+        applied, which fails the job and writes nothing. At 64 bits this does not happen in practice.)
+        """
         first: dict[str, int] = {}  # key -> its first row (in this batch, until an earlier one is found)
         repeats: list[tuple[int, str]] = []
         for i, (key, row) in enumerate(keys):
@@ -46,15 +55,15 @@ class Scratch:
         out: list[int | None] = [None] * len(keys)
         cursor = self._db.cursor()
         cursor.execute("BEGIN")
-        cursor.executemany("INSERT OR IGNORE INTO seen (key, row) VALUES (?, ?)", first.items())
-        if cursor.rowcount != len(first):  # some keys were met in an earlier batch
-            fresh = list(first)
-            for start in range(0, len(fresh), _IN_CHUNK):
-                chunk = fresh[start:start + _IN_CHUNK]
-                for key, row in cursor.execute(f"SELECT key, row FROM seen WHERE key IN ({','.join('?' * len(chunk))})",
-                                               chunk).fetchall():
-                    if row != first[key]:
-                        first[key] = row
+        cursor.executemany("INSERT INTO seen_key (row, key) VALUES (?, ?)", [(r, k) for k, r in first.items()])
+        cursor.executemany("INSERT OR IGNORE INTO seen (hash, row) VALUES (?, ?)",  # in index order: fewer page moves
+                           sorted((_hash(k), r) for k, r in first.items()))
+        if cursor.rowcount != len(first):  # some hashes were met in an earlier batch (or collide)
+            for key, row in first.items():
+                (earlier,) = cursor.execute("SELECT row FROM seen WHERE hash = ?", (_hash(key),)).fetchone()
+                if earlier != row and cursor.execute("SELECT 1 FROM seen_key WHERE row = ? AND key = ?",
+                                                     (earlier, key)).fetchone():
+                    first[key] = earlier
             for i, (key, row) in enumerate(keys):
                 if first[key] != row:
                     out[i] = first[key]
@@ -73,6 +82,10 @@ class Scratch:
         cursor.execute("BEGIN")
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({placeholders})", rows)
         cursor.execute("COMMIT")
+
+    def release_memory(self) -> None:
+        """Drop this connection's page cache (before the apply step, which needs memory of its own)."""
+        self._db.execute("PRAGMA shrink_memory")
 
     def close(self) -> None:
         self._db.close()

@@ -8,6 +8,7 @@ heartbeat stops and reading it marks it failed; nothing partial was written in a
 from __future__ import annotations
 
 import hashlib
+import shutil
 import threading
 import uuid
 from pathlib import Path
@@ -61,7 +62,11 @@ def submit(principal: Principal, kind: str, upload: FileStorage, dry_run: bool, 
     work = job_dir(job_id)
     work.mkdir(parents=True, exist_ok=True)
     path = work / "upload"
-    sha256, size = _copy(upload.stream, path)
+    try:
+        sha256, size = _copy(upload.stream, path)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     create_job(job_id=job_id, kind=kind, filename=upload.filename or "upload", sha256=sha256, size=size,
                dry_run=dry_run, department_id=department_id, created_by=principal.user_id)
     if size <= current_app.config["DIRECTORY_IMPORT_INLINE_BYTES"]:
