@@ -39,6 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_TTL", "900", "access token lifetime in seconds"),
     Setting("REFRESH_TOKEN_TTL", "2592000", "refresh token lifetime in seconds (the app works offline this long)"),
     Setting("AUDIT_SIGNING_KEY", "generated per instance", "base64 raw Ed25519 private key that signs audit checkpoints"),
+    Setting("AUDIT_RETIRED_PUBLIC_KEYS", "none", "comma-separated base64 Ed25519 public keys of retired audit signing keys; checkpoints they signed still verify (key rotation)"),
     Setting("AUDIT_ORIGIN", "taian-inspection/audit", "origin line of signed audit checkpoints"),
     Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5", "failed logins per account within the window before it is throttled"),
     Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", "20", "failed logins per client address within the window before it is throttled"),
@@ -59,6 +60,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DIRECTORY_IMPORT_INLINE_BYTES", "2097152", "import files up to this size are imported within the request; larger ones in a background thread"),
     Setting("DIRECTORY_IMPORT_STALE_SECONDS", "900", "a running import job without a heartbeat this long is marked failed (its process died)"),
 )
+
+
+def _public_keys(env: Mapping[str, str], name: str) -> list[str]:
+    """Base64 Ed25519 public keys, checked now so a typo stops the start, not a later verification."""
+    from backend.audit.checkpoint import load_public_key
+
+    keys = [k.strip() for k in env.get(name, "").split(",") if k.strip()]
+    for k in keys:
+        try:
+            load_public_key(k)
+        except ValueError as exc:
+            raise RuntimeError(f"{name}: {k!r} is not a base64 raw Ed25519 public key ({exc})") from exc
+    return keys
 
 
 def _instance_secrets(instance_path: Path) -> dict[str, Any]:
@@ -109,6 +123,7 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "ACCESS_TOKEN_TTL": _int(env, "ACCESS_TOKEN_TTL", 900),
         "REFRESH_TOKEN_TTL": _int(env, "REFRESH_TOKEN_TTL", 30 * 24 * 3600),
         "AUDIT_SIGNING_KEY": explicit.get("AUDIT_SIGNING_KEY") or generated["AUDIT_SIGNING_KEY"],
+        "AUDIT_RETIRED_PUBLIC_KEYS": _public_keys(env, "AUDIT_RETIRED_PUBLIC_KEYS"),
         "AUDIT_ORIGIN": env.get("AUDIT_ORIGIN", "taian-inspection/audit"),
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 20),

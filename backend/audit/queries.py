@@ -5,11 +5,12 @@ import base64
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from backend.audit import merkle
 from backend.audit.checkpoint import checkpoint_body, public_key_b64
 from backend.audit.model import AuditCheckpoint, AuditEntry
-from backend.audit.services import latest_checkpoint, signing_key
+from backend.audit.services import latest_checkpoint, retired_public_keys, signing_key
 from backend.db import db
 from backend.errors import NotFound, ValidationFailed
 
@@ -39,7 +40,9 @@ def public_key() -> dict[str, str]:
     from backend.audit.checkpoint import key_id
 
     key = signing_key().public_key()
-    return {"key_id": key_id(key), "public_key": public_key_b64(signing_key())}
+    retired = [{"key_id": key_id(k), "public_key": b64} for k, b64 in
+               zip(retired_public_keys(), current_app.config["AUDIT_RETIRED_PUBLIC_KEYS"])]
+    return {"key_id": key_id(key), "public_key": public_key_b64(signing_key()), "retired": retired}
 
 
 def _leaf_hashes(size: int) -> list[bytes]:

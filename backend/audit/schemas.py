@@ -15,9 +15,16 @@ class CheckpointSchema(Schema):
     body = fields.String(required=True, metadata={"description": "the exact signed text"})
 
 
+class RetiredKeySchema(Schema):
+    key_id = fields.String(required=True)
+    public_key = fields.String(required=True, metadata={"description": "base64 raw Ed25519 public key"})
+
+
 class PublicKeySchema(Schema):
     key_id = fields.String(required=True)
     public_key = fields.String(required=True, metadata={"description": "base64 raw Ed25519 public key"})
+    retired = fields.List(fields.Nested(RetiredKeySchema), required=True,
+                          metadata={"description": "keys that signed older checkpoints before a rotation"})
 
 
 # Query strings are text: strict=True would reject every value, "1.5" is still refused.

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import merkle
 from backend.audit.canonical import canonical_json, sha256_hex
-from backend.audit.checkpoint import checkpoint_body, key_id, load_private_key, sign_checkpoint
+from backend.audit.checkpoint import checkpoint_body, key_id, load_private_key, load_public_key, sign_checkpoint
 from backend.audit.model import AuditCheckpoint, AuditEntry
 from backend.db import db
 
@@ -68,6 +68,11 @@ def signing_key():  # type: ignore[no-untyped-def]
     if "key" not in cache:
         cache["key"] = load_private_key(current_app.config["AUDIT_SIGNING_KEY"])
     return cache["key"]
+
+
+def retired_public_keys():  # type: ignore[no-untyped-def]
+    """Public keys of signing keys retired by a rotation: old checkpoints still verify against them."""
+    return [load_public_key(k) for k in current_app.config["AUDIT_RETIRED_PUBLIC_KEYS"]]
 
 
 def latest_checkpoint(session: Session) -> AuditCheckpoint | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -38,10 +38,14 @@ def _entries(session: Session) -> Iterator[AuditEntry]:
                                .execution_options(yield_per=5000))
 
 
-def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogReport:
-    """Stop at the first problem, naming the entry (or the range a bad checkpoint covers)."""
+def verify_log(session: Session, public_key: Ed25519PublicKey,
+               retired: Iterable[Ed25519PublicKey] = ()) -> LogReport:
+    """Stop at the first problem, naming the entry (or the range a bad checkpoint covers).
+
+    Checkpoints signed before a key rotation verify against the retired keys, found by key id;
+    a checkpoint by any other key is a failure."""
     checkpoints = list(session.scalars(sa.select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)))
-    expected_kid = key_id(public_key)
+    keys = {key_id(k): k for k in (*retired, public_key)}
     frontier: merkle.Frontier = []
     pending = iter(checkpoints)
     cp = next(pending, None)
@@ -60,7 +64,7 @@ def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogReport:
         frontier = merkle.frontier_append(frontier, digest)
         count += 1
         while cp is not None and cp.tree_size == count:
-            problem = _check_checkpoint(cp, merkle.frontier_root(frontier), public_key, expected_kid)
+            problem = _check_checkpoint(cp, merkle.frontier_root(frontier), keys)
             if problem:
                 return fail(previous_size, f"checkpoint at tree size {cp.tree_size}: {problem} "
                                            f"(entries {previous_size}..{count - 1})")
@@ -74,8 +78,9 @@ def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogReport:
     return LogReport(count, len(checkpoints), None)
 
 
-def _check_checkpoint(cp: AuditCheckpoint, root: bytes, public_key: Ed25519PublicKey, kid: str) -> str | None:
-    if cp.key_id != kid:
+def _check_checkpoint(cp: AuditCheckpoint, root: bytes, keys: dict[str, Ed25519PublicKey]) -> str | None:
+    public_key = keys.get(cp.key_id)
+    if public_key is None:
         return f"signed by unknown key {cp.key_id}"
     try:
         body = checkpoint_body(cp.origin, cp.tree_size, bytes.fromhex(cp.root_hash), cp.timestamp)

@@ -21,6 +21,7 @@ from backend.uploads.schemas import DiscoverySchema, UploadSchema
 blp = Blueprint("uploads", __name__, url_prefix="/api/v1/uploads",
                 description="Resumable evidence uploads (tus 1.0.0; see docs/uploads.md)")
 blp.cli.add_command(clean_expired_command)  # flask --app backend uploads clean-expired
+blp.cli.help = "Resumable evidence uploads: remove abandoned ones."
 blp.record_once(override.install)
 _TUS_METHODS = ("POST", "HEAD", "PATCH", "DELETE")
 

@@ -16,6 +16,7 @@ from backend.workdays.schemas import (DueDateQuerySchema, DueDateSchema, ImportF
 blp = Blueprint("workdays", __name__, url_prefix="/api/v1/workdays",
                 description="Working days: public holidays, make-up working days (调休), due dates")
 blp.cli.add_command(seed_command)  # flask --app backend workdays seed
+blp.cli.help = "The working-day calendar: seed years from the chinese-calendar package."
 
 
 @blp.route("/years")

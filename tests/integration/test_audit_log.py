@@ -14,7 +14,8 @@ from flask import Flask
 from backend.audit import merkle
 from backend.audit.canonical import audit_leaf_bytes, canonical_json, sha256_hex
 from backend.audit.checkpoint import (checkpoint_body, generate_private_key_b64, key_id, load_private_key,
-                                      load_public_key, parse_checkpoint_body, sign_checkpoint, verify_checkpoint)
+                                      load_public_key, parse_checkpoint_body, public_key_b64, sign_checkpoint,
+                                      verify_checkpoint)
 from backend.audit.model import AuditEntry
 from backend.db import db
 from tests.support.apps import OWN_DEPARTMENT, PASSWORD
@@ -510,3 +511,40 @@ def test_verify_fails_when_a_checkpoint_was_signed_by_another_key(app, runner, c
     assert f"checkpoint at tree size {size + 1}" in result.output
     assert "unknown key" in result.output
 
+
+
+@pytest.fixture
+def rotated_key(app: Flask):  # type: ignore[no-untyped-def]
+    """Switch the signing key as an operator rotating it would; yields the old key's public half."""
+    old_seed, old_retired = app.config["AUDIT_SIGNING_KEY"], app.config["AUDIT_RETIRED_PUBLIC_KEYS"]
+    old_public = public_key_b64(load_private_key(old_seed))
+    app.config["AUDIT_SIGNING_KEY"] = generate_private_key_b64()
+    app.extensions.pop("ssgk.audit_key", None)
+    yield old_public
+    app.config["AUDIT_SIGNING_KEY"], app.config["AUDIT_RETIRED_PUBLIC_KEYS"] = old_seed, old_retired
+    app.extensions.pop("ssgk.audit_key", None)
+
+
+def test_after_a_key_rotation_old_checkpoints_verify_against_the_retired_key(app, runner, client, history,
+                                                                                rotated_key, make_user):
+    make_user("after_rotation", "inspector")  # a new entry, checkpointed by the new key
+    app.config["AUDIT_RETIRED_PUBLIC_KEYS"] = [rotated_key]
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    served = client.get("/api/v1/audit/public-key").get_json()
+    assert served["retired"] == [{"key_id": key_id(load_public_key(rotated_key)), "public_key": rotated_key}]
+
+
+def test_after_a_key_rotation_without_the_retired_key_old_checkpoints_fail(app, runner, client, history,
+                                                                            rotated_key, make_user):
+    make_user("after_rotation", "inspector")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0
+    assert "unknown key" in result.output
+
+
+def test_a_malformed_retired_key_stops_the_configuration_with_its_name(tmp_path):
+    from backend.config import load_config
+
+    with pytest.raises(RuntimeError, match="AUDIT_RETIRED_PUBLIC_KEYS"):
+        load_config(tmp_path, {"APP_ENV": "test", "AUDIT_RETIRED_PUBLIC_KEYS": "not-a-key"})
