@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+# Shandong's five classes, lowest risk first; the rules follow whichever scheme is active (callers pass it).
 RISK_CLASSES = ("A", "B", "C", "D", "E")
-# Key items (重点检查事项) cover every entity of these classes (REFERENCE §3: "D (and E) … all key items").
-KEY_FULL_COVERAGE_CLASSES = ("D", "E")
+# Key items (重点检查事项) cover every entity from the fourth class up (REFERENCE §3: "D (and E) … all key
+# items"): D and E in Shandong's A–E scheme, D in the national A–D scheme.
+KEY_FULL_COVERAGE_FROM_RANK = 4
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,18 @@ def percent_text(rule: SamplingRule) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}".rstrip("0").rstrip(".") + "%"
 
 
-def rule_problems(kind: str, rules: Sequence[Mapping[str, Any]]) -> Iterator[tuple[str, str]]:
-    """(JSON Pointer under the rules list, message) for each way the set breaks the rules."""
+def rule_problems(kind: str, rules: Sequence[Mapping[str, Any]],
+                  classes: Sequence[str] = RISK_CLASSES) -> Iterator[tuple[str, str]]:
+    """(JSON Pointer under the rules list, message) for each way the set breaks the rules.
+
+    `classes` are the active risk scheme's classes, lowest risk first: one rule each, no others."""
     by_class: dict[str, tuple[int, SamplingRule]] = {}
     for i, raw in enumerate(rules):
         rule = SamplingRule.from_dict(raw)
+        if rule.risk_class not in classes:
+            yield f"/{i}/risk_class", (f"risk class {rule.risk_class} is not in the active scheme "
+                                       f"({', '.join(classes)})")
+            continue
         if rule.risk_class in by_class:
             yield f"/{i}/risk_class", f"risk class {rule.risk_class} has more than one rule"
             continue
@@ -72,16 +81,16 @@ def rule_problems(kind: str, rules: Sequence[Mapping[str, Any]]) -> Iterator[tup
             yield f"/{i}/ratio", "the ratio cannot exceed 1 (numerator above denominator)"
         if rule.full_coverage and rule.numerator != rule.denominator:
             yield f"/{i}/ratio", "full coverage means a ratio of 1 (numerator equal to denominator)"
-    missing = [c for c in RISK_CLASSES if c not in by_class]
+    missing = [c for c in classes if c not in by_class]
     if missing:
         yield "", f"every risk class needs a rule; missing {', '.join(missing)}"
         return
     if kind == "key":
-        for c in KEY_FULL_COVERAGE_CLASSES:
+        for c in classes[KEY_FULL_COVERAGE_FROM_RANK - 1:]:
             i, rule = by_class[c]
             if not rule.full_coverage:
                 yield f"/{i}/full_coverage", f"a key item must cover every class {c} entity (full_coverage)"
-    for lower, higher in zip(RISK_CLASSES, RISK_CLASSES[1:]):
+    for lower, higher in zip(classes, classes[1:]):
         (_, lo), (j, hi) = by_class[lower], by_class[higher]
         if hi.ratio < lo.ratio:
             yield f"/{j}/ratio", f"class {higher} (higher risk) has a lower ratio than class {lower}"
@@ -89,10 +98,10 @@ def rule_problems(kind: str, rules: Sequence[Mapping[str, Any]]) -> Iterator[tup
             yield f"/{j}/frequency_per_year", f"class {higher} (higher risk) is checked less often than class {lower}"
 
 
-def ordered(rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rules sorted A…E, in the stored shape, with full_coverage spelled out."""
+def ordered(rules: Sequence[Mapping[str, Any]], classes: Sequence[str] = RISK_CLASSES) -> list[dict[str, Any]]:
+    """Rules sorted lowest risk first, in the stored shape, with full_coverage spelled out."""
     rows = [{"risk_class": r["risk_class"],
              "ratio": {"numerator": r["ratio"]["numerator"], "denominator": r["ratio"]["denominator"]},
              "frequency_per_year": r["frequency_per_year"], "full_coverage": bool(r.get("full_coverage", False))}
             for r in rules]
-    return sorted(rows, key=lambda r: RISK_CLASSES.index(r["risk_class"]))
+    return sorted(rows, key=lambda r: classes.index(r["risk_class"]))

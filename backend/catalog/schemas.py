@@ -4,7 +4,6 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from backend.catalog.model import CHECK_METHODS, ITEM_KINDS
-from backend.catalog.sampling import RISK_CLASSES
 
 ITEM_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$", error="letters, digits, . _ - (2-40)")
 # GB/T 4754-2017: a section letter, optionally followed by a 2-, 3- or 4-digit code
@@ -40,7 +39,8 @@ class RatioSchema(Schema):
 
 
 class SamplingRuleSchema(Schema):
-    risk_class = fields.String(required=True, validate=validate.OneOf(RISK_CLASSES))
+    risk_class = fields.String(required=True, validate=validate.Length(1, 4),
+                               metadata={"description": "a class of the active risk scheme (A–E in Shandong, A–D nationally)"})
     ratio = fields.Nested(RatioSchema, required=True, metadata={"description": "share of the class drawn, e.g. 1/50 = 2%"})
     frequency_per_year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=52))
     full_coverage = fields.Boolean(load_default=False, metadata={"description": "every entity of the class is checked"})

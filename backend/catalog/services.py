@@ -18,6 +18,7 @@ from backend.catalog import sampling
 from backend.catalog.model import CheckItem, ItemFiling, ItemVersion
 from backend.catalog.versioning import check_version
 from backend.db import db, unit_of_work, utcnow
+from backend.directory.model import RiskClass, RiskScheme
 from backend.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from backend.orgs.model import Department
 from backend.policy import Principal, Scope, ensure, scope_for
@@ -79,9 +80,17 @@ def get_item(item_id: int) -> CheckItem:
     return item
 
 
-def _content(data: dict[str, Any]) -> dict[str, Any]:
-    """The version columns from a (merged) request body, sampling rules checked and ordered A…E."""
-    found = list(sampling.rule_problems(data["kind"], data["sampling_rules"]))
+def active_risk_classes(session: Session) -> list[str]:
+    """The active risk scheme's classes, lowest risk first (the sampling rules follow that scheme)."""
+    scheme = session.scalar(sa.select(RiskScheme.code).where(RiskScheme.is_active.is_(True)))
+    return list(session.scalars(sa.select(RiskClass.code).where(RiskClass.scheme_code == scheme)
+                                .order_by(RiskClass.rank)))
+
+
+def _content(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """The version columns from a (merged) request body, sampling rules checked and ordered by risk."""
+    classes = active_risk_classes(session)
+    found = list(sampling.rule_problems(data["kind"], data["sampling_rules"], classes))
     if found:
         errors: dict[str, list[str]] = {}
         for where, message in found:
@@ -96,7 +105,7 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
         "check_methods": list(data["check_methods"]),
         "provincial_item_code": data["provincial_item"]["code"],
         "provincial_item_name": data["provincial_item"]["name_zh"],
-        "sampling_rules": sampling.ordered(data["sampling_rules"]),
+        "sampling_rules": sampling.ordered(data["sampling_rules"], classes),
     }
 
 
@@ -129,7 +138,7 @@ def create_item(principal: Principal, data: dict[str, Any], *, now: datetime | N
         ensure(principal, "catalog.manage", dept.id)
         if session.scalar(sa.select(CheckItem.id).where(CheckItem.code == data["code"])) is not None:
             raise Conflict(f"An item with code {data['code']!r} exists.", code="item.duplicate_code")
-        content = _content(data)
+        content = _content(session, data)
         summary = data.get("change_summary") or INITIAL_SUMMARY
         item = CheckItem(code=data["code"], department_id=dept.id, current_version=1, created_at=now, updated_at=now)
         session.add(item)
@@ -157,8 +166,8 @@ def add_item_version(principal: Principal, item_id: int, expected: frozenset[int
         ensure(principal, "catalog.manage", item.department_id)
         check_version(current_version, expected, what="item")
         before = _as_request(item.current)
-        content = _content({**before, **{k: v for k, v in data.items() if k != "change_summary"}})
-        if content == _content(before):
+        content = _content(session, {**before, **{k: v for k, v in data.items() if k != "change_summary"}})
+        if content == _content(session, before):
             raise ValidationFailed("Nothing would change.", code="item.no_change")
         version = current_version + 1
         session.add(ItemVersion(item_id=item.id, version=version, change_summary=data["change_summary"],

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from backend.db import db
 from tests.support.catalog_data import item_body, sampling_rules
 from tests.support.catalog_fixtures import create_item, staff  # noqa: F401  (fixtures)
 
@@ -213,3 +214,26 @@ def test_changes_are_audited(client, staff, create_item, app) -> None:
         actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("catalog.%"))
                                      .order_by(AuditEntry.leaf_index)).all()
     assert actions == ["catalog.item.create", "catalog.item.file", "catalog.item.version", "catalog.item.file"]
+
+
+@pytest.fixture
+def national_scheme(app) -> None:  # type: ignore[no-untyped-def]
+    """Make the national A–D scheme the active one (as a city outside Shandong would)."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE risk_scheme SET is_active = false"))
+            conn.execute(sa.text("UPDATE risk_scheme SET is_active = true WHERE code = 'national'"))
+
+
+def test_under_the_national_scheme_rules_for_a_to_d_are_accepted(client, staff, national_scheme) -> None:
+    rules = [r for r in sampling_rules() if r["risk_class"] != "E"]
+    resp = client.post(ITEMS, json=item_body(sampling_rules=rules), headers=staff["mr-admin"])
+    assert resp.status_code == 201, resp.get_json()
+    assert [r["risk_class"] for r in resp.get_json()["sampling_rules"]] == ["A", "B", "C", "D"]
+
+
+def test_under_the_national_scheme_a_rule_for_class_e_is_refused_with_a_pointer(client, staff,
+                                                                                national_scheme) -> None:
+    resp = client.post(ITEMS, json=item_body(), headers=staff["mr-admin"])
+    assert (resp.status_code, resp.get_json()["code"]) == (422, "item.sampling_rules_invalid")
+    assert list(resp.get_json()["errors"]) == ["/sampling_rules/4/risk_class"]

@@ -91,3 +91,15 @@ def test_full_coverage_with_a_partial_ratio_is_refused() -> None:
     rules[2]["full_coverage"] = True
     assert ("/2/ratio", "full coverage means a ratio of 1 (numerator equal to denominator)") in \
         list(rule_problems("general", rules))
+
+
+def test_the_rules_follow_the_scheme_they_are_given() -> None:
+    national = ("A", "B", "C", "D")
+    four = [r for r in sampling_rules() if r["risk_class"] != "E"]
+    assert list(rule_problems("key", four, national)) == []
+    assert list(rule_problems("key", four)) == [("", "every risk class needs a rule; missing E")]
+
+
+def test_under_a_four_class_scheme_a_key_item_must_still_cover_class_d() -> None:
+    rules = [r for r in sampling_rules(D=(1, 2)) if r["risk_class"] != "E"]
+    assert [w for w, _ in rule_problems("key", rules, ("A", "B", "C", "D"))] == ["/3/full_coverage"]
