@@ -127,6 +127,29 @@ describe('failures', () => {
     expect((await storage.getRecord('r1')).sync.status).toBe('waiting');
   });
 
+  it('a pass that got a photo through starts the backoff again from the shortest wait', async () => {
+    const items = await queue(storage, 'r1');
+    await storage.updateOutbox((await storage.outbox())[0].seq, { attempts: 6 });
+    server.answers['POST /api/v1/field/records'] = [[200, status('r1', { missing_evidence: items.map((e) => ({ id: e.id })) })]];
+    uploader.upload = async (item, { onProgress }) => {
+      if (item.id === 'r1-e2') throw new TypeError('Failed to fetch'); // the second photo loses the network
+      uploader.uploads.push(item.id);
+      onProgress(item.size, item.size);
+    };
+    await outbox.drain({ ownerUserId: 3 });
+    const [entry] = await storage.outbox();
+    expect(uploader.uploads).toEqual(['r1-e1']);
+    expect(entry).toMatchObject({ attempts: 1, nextAttemptAt: clock.t + 500 });
+  });
+
+  it('a pass without progress keeps growing the backoff', async () => {
+    await queue(storage, 'r1');
+    await storage.updateOutbox((await storage.outbox())[0].seq, { attempts: 6 });
+    server.answers['POST /api/v1/field/records'] = ['network'];
+    await outbox.drain({ ownerUserId: 3 });
+    expect((await storage.outbox())[0].attempts).toBe(7);
+  });
+
   it('the backoff grows with each failure and is capped at five minutes', async () => {
     await queue(storage, 'r1');
     server.answers['POST /api/v1/field/records'] = [[503, {}]];

@@ -39,6 +39,26 @@ describe('tus uploads', () => {
     expect(progress.at(-1)).toBe(3000);
   });
 
+  it('a lost answer to the completion check is asked again, not a failed upload', async () => {
+    const { server } = await setup();
+    let lost = 1;
+    const real = server.state.bind(server);
+    const flaky = createUploader({ Upload, baseStack: server, storage: (await freshStorage()).storage, chunkSize: CHUNK,
+      retryDelays: [0, 0, 0], getToken: async () => 'token-1',
+      api: { get: async (path) => { if (lost) { lost -= 1; throw new TypeError('Failed to fetch'); } return { data: real(path) }; } } });
+    const result = await flaky.upload(photo('g'));
+    expect(result.state.state).toBe('completed');
+    expect(lost).toBe(0);
+  });
+
+  it('a completion check that keeps failing is a retry for later', async () => {
+    const { server } = await setup();
+    const flaky = createUploader({ Upload, baseStack: server, storage: (await freshStorage()).storage, chunkSize: CHUNK,
+      retryDelays: [0, 0, 0], getToken: async () => 'token-1',
+      api: { get: async () => { throw new TypeError('Failed to fetch'); } } });
+    await expect(flaky.upload(photo('h'))).rejects.toMatchObject({ kind: 'retry' });
+  });
+
   it('resumes from the server offset after the app restarts (fingerprint = evidence id, URL kept in IndexedDB)', async () => {
     const { server, storage, make } = await setup();
     const item = photo('q', 5000);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import random
 import time
 from pathlib import Path
 
@@ -72,7 +73,8 @@ def test_a_signed_in_inspector_gets_the_app_offline_without_the_password(context
         context.set_offline(False)
 
 
-def test_a_12_megapixel_photo_is_hashed_and_thumbnailed_in_under_a_second(page: Page, app_url: str, built_app: Path) -> None:
+def test_a_12_megapixel_photo_is_hashed_and_thumbnailed_in_the_browser(page: Page, app_url: str, built_app: Path) -> None:
+    # How fast is bench/pwa.py's business (a figure, not a timed test); here: the right hash and a small thumbnail.
     data = jpeg(4000, 3000)
     manifest = json.loads((built_app / ".vite" / "manifest.json").read_text())
     module = "/" + manifest["src/capture/photo.js"]["file"]
@@ -83,14 +85,12 @@ def test_a_12_megapixel_photo_is_hashed_and_thumbnailed_in_under_a_second(page: 
         const { processPhoto } = await import(module);
         const blob = await (await fetch('/test-photo.jpg')).blob();
         const file = new File([blob], 'p.jpg', { type: 'image/jpeg' });
-        const t0 = performance.now();
         const out = await processPhoto(file);
-        return { ms: performance.now() - t0, sha256: out.sha256, size: out.size, thumb: out.thumb.size, type: out.mediaType };
+        return { sha256: out.sha256, size: out.size, thumb: out.thumb.size, type: out.mediaType };
     }""", module)
     assert result["sha256"] == hashlib.sha256(data).hexdigest()
     assert (result["size"], result["type"]) == (len(data), "image/jpeg")
     assert 0 < result["thumb"] < 100_000
-    assert result["ms"] < 1000, f"took {result['ms']:.0f} ms"
 
 
 def draw_signature(page: Page) -> None:
@@ -107,18 +107,9 @@ def draw_signature(page: Page) -> None:
     expect(page.locator("dialog")).to_have_count(0)
 
 
-def test_a_check_goes_to_the_server_as_a_valid_record_and_only_then_leaves_the_phone(
-        page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
-    """No stand-ins: an assignment of the demo draw, the real packet, records API and tus."""
-    photos = []
-    for n in range(4):
-        path = tmp_path / f"photo-{n}.jpg"
-        path.write_bytes(jpeg(1200 + n * 16, 900))
-        photos.append(str(path))
-    records: list[str] = []
-    page.on("response", lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/field/records")
-            and records.append(f"{r.status}"))
-    sign_in(page, app_url, field_inspector.username, field_inspector.password)
+def do_the_demo_check(page: Page, field_inspector: FieldInspector, photos: list[str]) -> None:
+    """From the assignment list to a finalized record: every page of the demo joint check, five photos
+    (from four files), both officers' and the party's signatures."""
     page.click("text=待开始")
     page.locator(".card", has_text=field_inspector.target).click()
     page.click("text=开始检查")
@@ -174,16 +165,22 @@ def test_a_check_goes_to_the_server_as_a_valid_record_and_only_then_leaves_the_p
     expect(page.locator(".note.ok")).to_be_visible()
     page.click("button:has-text('完成检查')")
     page.click("dialog >> button:has-text('完成检查')")
+
+
+def test_a_check_goes_to_the_server_as_a_valid_record_and_only_then_leaves_the_phone(
+        page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
+    """No stand-ins: an assignment of the demo draw, the real packet, records API and tus."""
+    photos = photo_files(tmp_path)
+    records: list[str] = []
+    page.on("response", lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/field/records")
+            and records.append(f"{r.status}"))
+    sign_in(page, app_url, field_inspector.username, field_inspector.password)
+    do_the_demo_check(page, field_inspector, photos)
     expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=60_000)
     assert records == ["201"]  # accepted the first time: digest and every rule of docs/field-api.md §2
 
     record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
-    token = page.evaluate("""() => new Promise((resolve) => {
-        const open = indexedDB.open('ssgk-field');
-        open.onsuccess = () => { const r = open.result.transaction('kv').objectStore('kv').get('auth');
-                                 r.onsuccess = () => resolve(r.result.value.accessToken); };
-    })""")
-    status = page.request.get(f"{app_url}/api/v1/field/records/{record_id}", headers={"Authorization": f"Bearer {token}"}).json()
+    status = server_record(page, app_url, record_id)
     assert status["complete"] is True and status["missing_evidence"] == []
     record = status["record"]
     digest = record.pop("digest")
@@ -205,6 +202,94 @@ def test_a_check_goes_to_the_server_as_a_valid_record_and_only_then_leaves_the_p
         };
     })""", record_id)
     assert len(left) == 8 and all(gone and thumb for gone, thumb in left)
+
+
+def stored_token(page: Page) -> str:
+    return page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('ssgk-field');
+        open.onsuccess = () => { const r = open.result.transaction('kv').objectStore('kv').get('auth');
+                                 r.onsuccess = () => resolve(r.result.value.accessToken); };
+    })""")
+
+
+def server_record(page: Page, app_url: str, record_id: str) -> dict:
+    headers = {"Authorization": f"Bearer {stored_token(page)}"}
+    return page.request.get(f"{app_url}/api/v1/field/records/{record_id}", headers=headers).json()
+
+
+def photo_files(tmp_path: Path, count: int = 4) -> list[str]:
+    paths = []
+    for n in range(count):
+        path = tmp_path / f"photo-{n}.jpg"
+        path.write_bytes(jpeg(1200 + n * 16, 900))
+        paths.append(str(path))
+    return paths
+
+
+def test_a_check_done_offline_survives_a_reload_and_reaches_the_server_byte_for_byte(
+        context: BrowserContext, page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
+    photos = photo_files(tmp_path)
+    sign_in(page, app_url, field_inspector.username, field_inspector.password)
+    page.click("text=待开始")
+    expect(page.locator(".card", has_text=field_inspector.target)).to_be_visible()  # the packet is on the phone
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)  # from here on there is no signal
+    try:
+        do_the_demo_check(page, field_inspector, photos)
+        expect(page.locator(".status-box .chip")).to_have_text("等待网络")
+        page.reload()
+        expect(page.locator(".status-box .chip")).to_have_text("等待网络")
+        stored = page.evaluate("""(id) => new Promise((resolve) => {
+            const open = indexedDB.open('ssgk-field');
+            open.onsuccess = () => {
+                const req = open.result.transaction('evidence').objectStore('evidence').index('by_record')
+                    .getAll(id);
+                req.onsuccess = () => resolve(req.result.filter((e) => e.blob instanceof Blob).length);
+            };
+        })""", page.evaluate("location.hash").rsplit("/", 1)[1])
+        assert stored == 8  # five photos and three signatures, all still on the phone after the reload
+    finally:
+        context.set_offline(False)
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
+
+    record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
+    status = server_record(page, app_url, record_id)
+    assert status["complete"] is True
+    sent = {hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in photos}
+    held = {e["sha256"] for e in status["record"]["evidence"] if e["kind"] == "photo"}
+    assert held == sent
+    headers = {"Authorization": f"Bearer {stored_token(page)}"}
+    for sha256 in sorted(held):  # the server's bytes, not just its word for them
+        body = page.request.get(f"{app_url}/api/v1/evidence/{sha256}", headers=headers).body()
+        assert hashlib.sha256(body).hexdigest() == sha256
+
+
+def test_on_a_flaky_network_the_record_and_every_photo_arrive_exactly_once(
+        context: BrowserContext, page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
+    photos = photo_files(tmp_path)
+    coin = random.Random(20261125)  # seeded: a failing run can be replayed; not alternating, which would
+    tried: list[bool] = []           # lock step with the app's request cycles and fail the same request forever
+
+    def half_fail(route: Route) -> None:  # half of the upload requests die mid-air
+        tried.append(coin.random() < 0.5)
+        if tried[-1]:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    created: list[int] = []
+    page.on("response", lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/field/records")
+            and created.append(r.status))
+    sign_in(page, app_url, field_inspector.username, field_inspector.password)
+    context.route("**/api/v1/uploads**", half_fail)
+    do_the_demo_check(page, field_inspector, photos)
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=180_000)
+    assert sum(tried) >= 3, "the network never failed"
+    assert created.count(201) == 1 and set(created) <= {200, 201}  # later tries were answered as replays
+    status = server_record(page, app_url, page.evaluate("location.hash").rsplit("/", 1)[1])
+    assert status["complete"] is True and status["missing_evidence"] == []
+    assert status["revision"] == 1
+    assert len(status["record"]["evidence"]) == 8
 
 
 def test_signing_out_with_an_unsent_draft_warns_first(context: BrowserContext, page: Page, app_url: str) -> None:

@@ -33,7 +33,8 @@ export function createOutbox({ storage, api, uploader, now = () => Date.now(), r
     return (await api.request('POST', '/api/v1/field/records', { text })).data;
   }
 
-  async function uploadMissing(record, status) {
+  /** Uploads what the server misses; `progress.made` turns true as soon as one item is through. */
+  async function uploadMissing(record, status, progress) {
     const items = await storage.evidenceOf(record.id);
     const byId = new Map(items.map((e) => [e.id, e]));
     const declared = new Set(record.body.evidence.map((e) => e.id));
@@ -63,6 +64,7 @@ export function createOutbox({ storage, api, uploader, now = () => Date.now(), r
       await storage.updateEvidence(item.id, (e) => ({ ...e, upload: { ...(e.upload ?? {}), state: 'uploading' } }));
       await uploader.upload(item, { onProgress: (sent) => emit({ type: 'progress', recordId: record.id, sent: before + sent, total }) });
       await storage.updateEvidence(item.id, (e) => ({ ...e, upload: { ...(e.upload ?? {}), state: 'completed' } }));
+      progress.made = true;
       before += item.size;
       emit({ type: 'progress', recordId: record.id, sent: before, total });
     }
@@ -84,8 +86,11 @@ export function createOutbox({ storage, api, uploader, now = () => Date.now(), r
     return { ok: true };
   }
 
-  async function retryLater(entry, err, reason) {
-    const attempts = entry.attempts + 1;
+  // The backoff counts failures in a row without progress: on a network that drops every other
+  // request, a pass that got one photo through starts again from the shortest wait, or eight photos
+  // would take the record past the five-minute cap.
+  async function retryLater(entry, err, reason, progressed = false) {
+    const attempts = progressed ? 1 : entry.attempts + 1;
     const hinted = retryAfterMs(err?.retryAfter, now());
     const wait = Math.max(backoffDelay(attempts - 1, random), hinted ?? 0);
     await storage.updateOutbox(entry.seq, { attempts, nextAttemptAt: now() + wait });
@@ -103,12 +108,13 @@ export function createOutbox({ storage, api, uploader, now = () => Date.now(), r
   /** One entry. Answers ok | waiting | signin | offline | parked. */
   async function send(entry) {
     const record = await storage.getRecord(entry.recordId);
+    const progress = { made: false };
     try {
       await setSync(record.id, { status: 'uploading', reason: null, code: null });
       const status = await post(record, entry);
       await setSync(record.id, { serverRevision: status.revision ?? null, serverStatus: status.status ?? null,
         received: status.received_evidence ?? null, declared: status.declared_evidence ?? null });
-      if (status.complete !== true) await uploadMissing(record, status);
+      if (status.complete !== true) await uploadMissing(record, status, progress);
       const final = (await api.get(`/api/v1/field/records/${record.id}`)).data;
       const check = confirmed(record, final);
       if (check.ok) {
@@ -125,13 +131,13 @@ export function createOutbox({ storage, api, uploader, now = () => Date.now(), r
         await park(entry, 'conflict', { code: `record.${check.reason}`, message: check.reason });
         return 'parked';
       }
-      await retryLater(entry, null, 'evidence_pending');
+      await retryLater(entry, null, 'evidence_pending', progress.made);
       return 'waiting';
     } catch (err) {
       if (err.park) { await park(entry, err.park.kind, { code: err.park.code, message: err.message }); return 'parked'; }
       const kind = err.name === 'UploadError' ? err.kind : classifyError(err);
       if (kind === 'retry') {
-        await retryLater(entry, err, err.status ? `http_${err.status}` : 'network');
+        await retryLater(entry, err, err.status ? `http_${err.status}` : 'network', progress.made);
         return err.status ? 'waiting' : 'offline';
       }
       if (kind === 'signin') {

@@ -89,6 +89,19 @@ export function createUploader({ Upload, baseStack, storage, api, getToken, chun
     }
   }
 
+  /** The state after the last chunk, asked again (tus's delays) when only the answer got lost:
+   *  the bytes are on the server, and dropping the whole pass for one lost GET would cost a backoff. */
+  async function settledState(url) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await serverState(url);
+      } catch (err) {
+        if (err.status || attempt + 1 >= retryDelays.length) throw toUploadError(err);
+        await new Promise((resolve) => { setTimeout(resolve, retryDelays[attempt + 1]); });
+      }
+    }
+  }
+
   async function forget(previous) {
     for (const p of previous) await storage.removeUpload(p.urlStorageKey);
   }
@@ -151,7 +164,7 @@ export function createUploader({ Upload, baseStack, storage, api, getToken, chun
       throw toUploadError(err);
     });
     // "When the last chunk is answered 204, or whenever in doubt, GET the upload" (docs/uploads.md).
-    const state = await serverState(url).catch((err) => { throw toUploadError(err); });
+    const state = await settledState(url);
     if (state.state === 'failed') throw failed(state);
     if (state.state !== 'completed') throw new UploadError('retry', `upload is ${state.state}`);
     return { url, state };
