@@ -121,7 +121,7 @@ def decide(principal: Principal, record_id: uuid.UUID, body: dict[str, Any]) -> 
 
 
 def _view(session: Session, ctx: RecordContext) -> dict[str, Any]:
-    pending, _ = _pending(session, ctx) if ctx.record.status == "lead_approved" else ([], [])
+    pending, _ = _pending(session, ctx)
     record = ctx.record
     return {
         "id": str(record.id), "assignment_id": record.assignment_id, "task_id": ctx.task.id,
