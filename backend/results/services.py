@@ -21,6 +21,7 @@ from backend.audit.canonical import canonical_json
 from backend.db import unit_of_work, utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.field import reference
+from backend.field.model import ResultCategory
 from backend.orgs.model import Department
 from backend.policy import Principal
 from backend.results import content
@@ -189,11 +190,11 @@ def correction_view(c: ResultCorrection) -> dict[str, Any]:
             "decided_at": c.decided_at.isoformat() if c.decided_at else None, "comment": c.decision_comment}
 
 
-def _corrected(current: PublishedResult, changes: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _corrected(current: PublishedResult, changes: dict[str, Any], names: dict[str, str]
+               ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The detail and bulletin columns of the corrected version."""
     detail = [{**part, "items": [dict(item) for item in part["items"]]} for part in current.detail]
     new_categories = changes.get("result_categories", {})
-    names = {c["code"]: c["name"] for p in current.detail for i in p["items"] for c in i["result_categories"]}
     for part in detail:
         for item in part["items"]:
             if item["code"] in new_categories:
@@ -236,7 +237,8 @@ def decide_correction(principal: Principal, correction_id: int, body: dict[str, 
         if current.version != correction.base_version:
             raise Conflict("The result was corrected since this correction was proposed; propose it again.",
                            code="correction.stale", details={"current_version": current.version})
-        detail, row = _corrected(current, correction.changes)
+        names = dict(session.execute(sa.select(ResultCategory.code, ResultCategory.name_zh)).all())
+        detail, row = _corrected(current, correction.changes, names)
         correction.status = "signed"
         published = _publish_row(session, result, row, version=current.version + 1,
                                  fields=list(current.published_fields), detail=detail, principal=principal,
