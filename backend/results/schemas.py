@@ -77,10 +77,10 @@ class ResultSchema(Schema):
 
 
 class ResultListQuerySchema(Schema):
-    entity_id = fields.Integer(strict=True)
-    task_id = fields.Integer(strict=True)
+    entity_id = fields.Integer(strict=False)
+    task_id = fields.Integer(strict=False)
     status = fields.String(validate=validate.OneOf(("entered", "published")))
-    limit = fields.Integer(strict=True, load_default=100, validate=validate.Range(1, 500))
+    limit = fields.Integer(strict=False, load_default=100, validate=validate.Range(1, 500))
 
 
 class ResultListSchema(Schema):
@@ -93,7 +93,7 @@ class EntityRecordSchema(Schema):
 
 
 class DueQuerySchema(Schema):
-    department_id = fields.Integer(strict=True, metadata={"description": "default: your own department"})
+    department_id = fields.Integer(strict=False, metadata={"description": "default: your own department"})
     state = fields.String(load_default="overdue", validate=validate.OneOf(("overdue", "due_soon", "open")))
 
 
@@ -106,9 +106,9 @@ class DueListSchema(Schema):
 
 
 class FeedQuerySchema(Schema):
-    after = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 2**62),
+    after = fields.Integer(strict=False, load_default=0, validate=validate.Range(0, 2**62),
                            metadata={"description": "the highest feed id already read"})
-    limit = fields.Integer(strict=True, load_default=1000, validate=validate.Range(1, 10000))
+    limit = fields.Integer(strict=False, load_default=1000, validate=validate.Range(1, 10000))
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
 
 
