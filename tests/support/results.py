@@ -176,3 +176,89 @@ def results_world(app: Flask, client: FlaskClient, make_user: Any, auth_headers:
         headers[username] = auth_headers(username)
     return ResultsWorld(app, client, inspectors, headers, item_with_approval(app, OWN_DEPARTMENT, publication=EVERYTHING),
                         item_with_approval(app, OTHER_DEPARTMENT, publication=EVERYTHING))
+
+
+# ------------------------------------------------------------------ the route-policy table
+
+def _table_people(app: Flask, department: str) -> dict[str, Any]:
+    """Officers (a, b), an approver (team lead) and an editor (department admin) of the department,
+    none of them a caller of the table; made once per database."""
+    from backend.accounts import users
+    from backend.policy import Principal
+
+    marks = app.extensions.setdefault("route-table-results", {})
+    key = (app.config["SQLALCHEMY_DATABASE_URL"], department)
+    if key not in marks:
+        people: dict[str, Any] = {}
+        dept = department_id(app, department)
+        for name, role in (("officer-a", "inspector"), ("officer-b", "inspector"), ("approver", "team_lead"),
+                           ("editor", "department_admin")):
+            username = f"table-{name}-{department}".replace("_", "-")
+            with app.test_request_context():
+                user = users.create_user(_system(), {"username": username, "display_name": username,
+                                                     "password": "fixture-password", "department": department,
+                                                     "roles": [role], "jurisdiction": None})
+            people[name] = Principal(user.id, username, dept, None, frozenset({role}))
+            if role == "inspector":
+                people[f"{name}-inspector"] = linked_inspector(app, user.id, department)
+        from tests.support.field import checklist_item
+
+        people["item"] = checklist_item(app, department)
+        marks[key] = people
+    return marks[key]
+
+
+def table_record(app: Flask, department: str, *, callers: bool = False, stage: str = "submitted") -> str:
+    """A fresh record of a single-department task, taken to `stage` (submitted, approved, entered,
+    published); its officers are the table's own officers, or with `callers` the table's
+    inspector and team lead of market_regulation. Returns the record id."""
+    from backend.field import records
+    from backend.policy import Principal
+    from backend.results import services
+    from backend.review import services as review
+    from tests.support.field import TABLE_CALLERS, make_assignments, table_assignment
+
+    people = _table_people(app, department)
+    if callers:
+        _, keys = table_assignment(app)
+        team, item = [int(k[1:]) for k in keys], app.extensions["route-table-field"][app.config["SQLALCHEMY_DATABASE_URL"]][2]
+        from backend.accounts.model import User
+        from backend.db import db
+
+        with app.app_context():
+            user = db.session.scalar(sa.select(User).where(User.username == TABLE_CALLERS[0]))
+            officer = Principal(user.id, user.username, user.department_id, None, frozenset({"inspector"}))
+    else:
+        team, item, officer = [people["officer-a-inspector"], people["officer-b-inspector"]], people["item"], people["officer-a"]
+    [assignment] = make_assignments(app, seed_entities(app, {"B": 1}, departments=(department,)), team, [item], department)
+    draft = RecordDraft(assignment, [item], [f"I{i}" for i in team])
+    with app.test_request_context():
+        records.submit(officer, draft.body())
+        record_id = uuid.UUID(draft.id)
+        if stage in ("approved", "entered", "published"):
+            review.decide(people["approver"], record_id, {"decision": "approve", "comment": ""})
+        if stage in ("entered", "published"):
+            services.enter(officer, record_id, {})
+        if stage == "published":
+            services.publish(officer, record_id)
+    return draft.id
+
+
+def table_result(app: Flask, department: str) -> int:
+    """A fresh published result of the department."""
+    from backend.db import db
+    from backend.results.model import CheckResult
+
+    record_id = table_record(app, department, stage="published")
+    with app.app_context():
+        return db.session.scalar(sa.select(CheckResult.id).where(CheckResult.record_id == uuid.UUID(record_id)))  # type: ignore[return-value]
+
+
+def table_correction(app: Flask, department: str) -> int:
+    """A fresh pending correction of a published result of the department."""
+    from backend.results import services
+
+    result_id = table_result(app, department)
+    with app.test_request_context():
+        return services.propose_correction(_table_people(app, department)["editor"], result_id,
+                                           {"reason": "路由表更正", "remarks": "更正"})["id"]
