@@ -95,6 +95,7 @@ class EntityRecordSchema(Schema):
 class DueQuerySchema(Schema):
     department_id = fields.Integer(strict=False, metadata={"description": "default: your own department"})
     state = fields.String(load_default="overdue", validate=validate.OneOf(("overdue", "due_soon", "open")))
+    as_of = fields.Date(metadata={"description": "the lists as they stand on this day (default: today in China)"})
 
 
 class DueListSchema(Schema):
