@@ -25,6 +25,7 @@ from backend.accounts.model import User
 from backend.audit.canonical import canonical_json
 from backend.db import db
 from backend.demo.catalog_content import _admin
+from backend.directory import confirmations
 from backend.directory import inspectors as directory
 from backend.directory.model import Inspector, MarketEntity
 from backend.draws.demo import BEIJING, NUMBER
@@ -161,9 +162,10 @@ def load_results_demo() -> dict[str, int]:
                                       .where(AssignmentMember.assignment_id == a.id)
                                       .order_by(AssignmentMember.position)).all() for a in drawn}
     targets = [a for a in drawn if not {m.user_id for m in teams[a.id]} & {lead.user_id, head.user_id}][:len(PLAN)]
-    published = 0
+    published, linked = 0, set()
     for assignment, (day, stage, category) in zip(targets, PLAN):
         members = teams[assignment.id]
+        linked |= {m.department.code for m in members[:2] if m.user_id is None}
         officers = [_officer_account(admin, m) for m in members[:2]]
         views, templates = packet_views.build(db.session, [assignment.id])
         body = _body(views[0], templates, date(2027, 3, day), category)
@@ -186,6 +188,9 @@ def load_results_demo() -> dict[str, int]:
                 "result_categories": {item: ["info_not_published"]}})
             services.decide_correction(head, correction["id"], {"decision": "sign", "digest": correction["digest"],
                                                                 "comment": "同意更正（演示）"})
+    for department in sorted(linked):  # linking accounts changed the inspector directories: confirm them again
+        confirmations.confirm(admin, {"department": department, "kind": "inspectors",
+                                      "note": "演示数据：检查人员账号已关联，名录已核对"})
     entity_names = db.session.scalars(sa.select(MarketEntity.name).where(
         MarketEntity.id.in_([a.entity_id for a in targets]))).all()
     print(f"demo results for: {'、'.join(entity_names)}")
