@@ -227,3 +227,32 @@ def test_a_bulletin_row_holds_only_the_columns_the_rulebook_publishes(world: Res
     assert row["published_fields"] == ["entity_name", "credit_code", "completion_date", "result"]
     assert [k for k in ("task_number", "task_name", "check_type", "inspecting_authority", "remarks") if row[k]] == []
     assert row["entity_name"] and row["credit_code"] and row["result"] == "未发现问题"
+
+
+def test_evidence_of_a_joint_check_is_shared_with_every_department_that_took_part(world: ResultsWorld) -> None:
+    import uuid
+
+    from tests.support.uploads import Tus
+
+    assignment_id, _ = world.assignment()
+    draft = world.draft(assignment_id)
+    world.submit(draft)
+    signature = draft.signatures[0]
+    _, resp = Tus(world.client, world.headers["officer"]).upload(
+        signature.data, filetype=signature.media_type, evidence_id=uuid.UUID(signature.id), record_id=uuid.UUID(draft.id))
+    assert resp.status_code == 204
+    path = f"/api/v1/evidence/{signature.sha256}"
+    for user in ("head", "other-head", "other-lead"):
+        assert world.client.get(path, headers=world.headers[user]).status_code == 200, user
+    outsider = world.client.get(path, headers=world.headers["outsider-lead"])
+    assert (outsider.status_code, outsider.get_json()["code"]) == (403, "auth.out_of_scope")
+
+
+def test_a_later_packet_for_the_same_entity_carries_its_published_results(world: ResultsWorld) -> None:
+    _, result = world.published()
+    assignment_id, _ = world.assignment(entity_id=result["entity_id"])
+    view = world.client.get(f"/api/v1/field/assignments/{assignment_id}", headers=world.headers["officer"]).get_json()
+    row = result["current"]
+    assert view["target"]["prior_results"] == [
+        {"date": row["completion_date"], "authority": row["inspecting_authority"], "type": row["check_type"],
+         "result": row["result"]}]
