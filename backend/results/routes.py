@@ -103,8 +103,10 @@ class DueView(MethodView):
 class FeedView(MethodView):
     @requires("results.feed")
     @blp.arguments(FeedQuerySchema, location="query")
-    @blp.response(200, FeedSchema, content_type="application/json")
-    @blp.alt_response(200, description="format=csv: text/csv, UTF-8, header row", success=True)
+    @blp.response(200, FeedSchema, description="JSON, or with format=csv text/csv (UTF-8, a header row)")
+    @blp.doc(responses={"200": {"description": "JSON, or with format=csv text/csv (UTF-8, a header row)",
+                                "content": {"application/json": {"schema": FeedSchema},
+                                            "text/csv": {"schema": {"type": "string"}}}}})
     def get(self, query: dict[str, Any]) -> Any:
         """Published results in publication order, for the national credit publicity system"""
         body = reads.feed(query)

@@ -1,7 +1,11 @@
 """Request and response bodies of the results API."""
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import Schema, fields, validate
+
+from backend.workdays.validation import MAX_YEAR, MIN_YEAR
 
 SOURCE_KINDS = ("other_department", "judicial_document", "professional_appraisal")
 
@@ -95,7 +99,8 @@ class EntityRecordSchema(Schema):
 class DueQuerySchema(Schema):
     department_id = fields.Integer(strict=False, metadata={"description": "default: your own department"})
     state = fields.String(load_default="overdue", validate=validate.OneOf(("overdue", "due_soon", "open")))
-    as_of = fields.Date(metadata={"description": "the lists as they stand on this day (default: today in China)"})
+    as_of = fields.Date(validate=validate.Range(date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)),
+                        metadata={"description": "the lists as they stand on this day (default: today in China)"})
 
 
 class DueListSchema(Schema):

@@ -256,3 +256,13 @@ def test_a_later_packet_for_the_same_entity_carries_its_published_results(world:
     assert view["target"]["prior_results"] == [
         {"date": row["completion_date"], "authority": row["inspecting_authority"], "type": row["check_type"],
          "result": row["result"]}]
+
+
+@pytest.mark.parametrize("ended", ["9999-12-31T23:00:00-10:00", "1999-12-31T10:00:00+08:00"])
+def test_a_record_ending_outside_the_calendars_years_is_refused(world: ResultsWorld, ended: str) -> None:
+    assignment_id, _ = world.assignment()
+    draft = world.draft(assignment_id)
+    body = draft.body(started_at="1999-12-31T09:00:00+08:00", ended_at=ended)
+    resp = world.client.post("/api/v1/field/records", json=body, headers=world.headers["officer"])
+    assert (resp.status_code, resp.get_json()["code"]) == (422, "record.invalid")
+    assert "ended_at" in resp.get_json()["errors"]["json"]
