@@ -90,6 +90,9 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "results.enter": {Role.INSPECTOR: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT},
     "results.correct": {Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
                         Role.TEAM_LEAD: Scope.DEPARTMENT},
+    # R5.4: whoever approves supervises; whoever is in charge supervises
+    "results.followup": {Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+                         Role.TEAM_LEAD: Scope.DEPARTMENT},
     # R5.3: only the head of the responsible department signs a correction
     "results.sign_correction": {Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
     # the export feed for the national enterprise credit publicity system (published data only)

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from backend.policy import current_principal, requires
 from backend.results import reads, services
 from backend.results.schemas import (CorrectionCreateSchema, CorrectionDecisionSchema, CorrectionSchema, DueListSchema,
-                                     DueQuerySchema, EntityRecordSchema, ResultEntrySchema, FeedQuerySchema, FeedSchema,
+                                     DueQuerySchema, EntityRecordSchema, FollowupSchema, ResultEntrySchema, FeedQuerySchema, FeedSchema,
                                      ResultListQuerySchema, ResultListSchema, ResultSchema)
 
 blp = Blueprint("results", __name__, url_prefix="/api/v1/results",
@@ -67,6 +67,16 @@ class CorrectionsView(MethodView):
     def post(self, body: dict[str, Any], result_id: int) -> dict[str, Any]:
         """Propose a correction of your department's part of a published result, with the reason"""
         return services.propose_correction(current_principal(), result_id, body)
+
+
+@blp.route("/<int:result_id>/followup")
+class FollowupView(MethodView):
+    @requires("results.followup")
+    @blp.arguments(FollowupSchema)
+    @blp.response(200, ResultSchema)
+    def put(self, body: dict[str, Any], result_id: int) -> dict[str, Any]:
+        """Record the follow-up actions' progress (done flag and date); the bulletin does not change"""
+        return services.update_followup(current_principal(), result_id, body)
 
 
 @blp.route("/corrections/<int:correction_id>/decision")

@@ -28,6 +28,19 @@ class ResultEntrySchema(Schema):
                                       metadata={"description": "conclusions of other bodies adopted (R4.2)"})
 
 
+class FollowupActionSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 40),
+                         metadata={"description": "a follow-up option (the followup_option table)"})
+    done = fields.Boolean(required=True, truthy={True}, falsy={False})
+    date = fields.Date(load_default=None, allow_none=True,
+                       validate=validate.Range(date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class FollowupSchema(Schema):
+    actions = fields.List(fields.Nested(FollowupActionSchema), required=True, validate=validate.Length(1, 20))
+
+
 class CorrectionCreateSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(5, 1000),
                            metadata={"description": "why the published result is wrong"})

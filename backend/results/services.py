@@ -21,7 +21,7 @@ from backend.audit.canonical import canonical_json
 from backend.db import unit_of_work, utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.field import reference
-from backend.field.model import ResultCategory
+from backend.field.model import FollowupOption, ResultCategory
 from backend.orgs.model import Department
 from backend.policy import Principal
 from backend.results import content
@@ -248,3 +248,31 @@ def decide_correction(principal: Principal, correction_id: int, body: dict[str, 
                               "version": published.version, "supersedes_id": current.id,
                               "published_digest": published.digest})
         return correction_view(correction)
+
+
+def update_followup(principal: Principal, result_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Follow-up supervision (R5.4): the actions' done flags and dates, after entry and after
+    publication alike. They are not part of the bulletin, so no published row changes."""
+    with unit_of_work() as session:
+        result = _load_result(session, result_id)
+        ctx = load(session, result.record_id)
+        ensure_takes_part(principal, "results.followup", ctx.department_ids)
+        known = reference.load(session).followup_codes
+        names = dict(session.execute(sa.select(FollowupOption.code, FollowupOption.name_zh)).all())
+        errors = {}
+        for i, action in enumerate(body["actions"]):
+            if action["code"] not in known:
+                errors[f"actions.{i}.code"] = ["unknown follow-up option"]
+            elif action["done"] and action.get("date") is None:
+                errors[f"actions.{i}.date"] = ["a done action has the date it was done"]
+        if errors:
+            raise ValidationFailed("The follow-up actions are not valid.", code="result.invalid", errors={"json": errors})
+        before = result.parts["followup"]
+        after = [{"code": a["code"], "name": names[a["code"]], "done": a["done"],
+                  "date": a["date"].isoformat() if a.get("date") else None, "note": a.get("note", "")}
+                 for a in body["actions"]]
+        result.parts = {**result.parts, "followup": after}
+        audit.record("result.followup_update", object_type="check_result", object_id=result.id,
+                     payload={"before": before, "after": after})
+        session.flush()
+        return result_view(session, result)

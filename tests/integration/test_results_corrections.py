@@ -151,3 +151,22 @@ def test_the_database_refuses_to_rewrite_a_review_decision(world: ResultsWorld) 
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(sa.text("UPDATE review_decision SET action = 'return'"))
         db.session.rollback()
+
+
+def test_follow_up_progress_is_recorded_without_touching_the_published_versions(world: ResultsWorld) -> None:
+    _, result = world.published()
+    path = f"{RESULTS}/{result['id']}/followup"
+    actions = [{"code": "order_to_correct", "done": True, "date": "2026-10-09", "note": "已整改"}]
+    resp = world.client.put(path, json={"actions": actions}, headers=world.headers["lead"])
+    assert resp.status_code == 200, resp.get_json()
+    after = resp.get_json()
+    assert after["parts"]["followup"] == [{**actions[0], "name": "责令改正"}]
+    assert after["versions"] == result["versions"]
+    for body, user, status, code in (
+            ({"actions": [{"code": "no_such", "done": False}]}, "lead", 422, "result.invalid"),
+            ({"actions": [{"code": "none", "done": True}]}, "lead", 422, "result.invalid"),
+            ({"actions": actions}, "outsider-lead", 403, "auth.out_of_scope"),
+            ({"actions": actions}, "officer", 403, "auth.forbidden")):
+        bad = world.client.put(path, json=body, headers=world.headers[user])
+        assert (bad.status_code, bad.get_json()["code"]) == (status, code), body
+    assert result_of(world, result["id"])["parts"]["followup"] == after["parts"]["followup"]

@@ -399,6 +399,9 @@ ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
     ("/api/v1/results/<int:result_id>/corrections", "POST"): RouteCase(
         lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d,
                              json={"reason": "路由表更正", "remarks": "更正"})),
+    ("/api/v1/results/<int:result_id>/followup", "PUT"): RouteCase(
+        lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d,
+                             json={"actions": [{"code": "order_to_correct", "done": True, "date": "2027-03-20"}]})),
     ("/api/v1/results/corrections/<int:correction_id>/decision", "POST"): RouteCase(
         lambda w, d: Request(args={"correction_id": res.table_correction(w.app, d)}, json={"decision": "sign"},
                              department=d)),
