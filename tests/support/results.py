@@ -261,4 +261,8 @@ def table_correction(app: Flask, department: str) -> int:
     result_id = table_result(app, department)
     with app.test_request_context():
         return services.propose_correction(_table_people(app, department)["editor"], result_id,
-                                           {"reason": "路由表更正", "remarks": "更正"})["id"]
+                                           table_correction_body(app, department))["id"]
+
+
+def table_correction_body(app: Flask, department: str) -> dict[str, Any]:
+    return {"reason": "路由表更正", "result_categories": {_table_people(app, department)["item"]: ["corrected"]}}
