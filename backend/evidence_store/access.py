@@ -14,7 +14,7 @@ from flask import g
 from backend.audit import services as audit
 from backend.db import db, unit_of_work
 from backend.errors import NotFound
-from backend.evidence_store import custody
+from backend.evidence_store import custody, ingest
 from backend.evidence_store.model import Blob, CustodyEvent, EvidenceItem
 from backend.evidence_store.storage import storage
 from backend.policy import Principal
@@ -61,6 +61,9 @@ def _blob(sha256: str) -> Blob:
 
 def open_variant(principal: Principal, sha256: str, variant: Variant, *, byte_range: str | None) -> Opened:
     blob = _blob(sha256)
+    if variant is not Variant.ORIGINAL and blob.kind == "image" and blob.preview_sha256 is None:
+        with unit_of_work() as session:  # the first request for a photo's preview or thumbnail makes both
+            blob = ingest.derive_previews(session, blob)
     target = {Variant.ORIGINAL: blob.sha256, Variant.PREVIEW: blob.preview_sha256,
               Variant.THUMBNAIL: blob.thumbnail_sha256}[variant]
     if target is None:

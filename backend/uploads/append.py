@@ -83,11 +83,7 @@ def _reconcile(pf: partials.PartialFile, upload: Upload) -> int:
     elif size < upload.offset:
         log.warning("upload %s: file has %s bytes, offset was %s; resuming from the file", upload.id, size,
                     upload.offset)
-        with unit_of_work() as session:
-            row = session.get(Upload, upload.id, populate_existing=True)
-            assert row is not None
-            row.offset = size
-        return size
+        return lifecycle.step_back(upload, size).offset
     return upload.offset
 
 

@@ -96,6 +96,8 @@ class UploadsView(MethodView):
             upload = append.first_chunk(principal, upload.id, stream=request.stream,
                                         content_length=request.content_length,
                                         checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")))
+        elif not created:  # a retried POST: the first may still be completing the upload
+            upload = services.settled(upload)
         location = url_for("uploads.UploadView", upload_id=upload.id)
         return _empty(201, {"Location": location, "Upload-Offset": str(upload.offset), **_expires(upload)})
 
