@@ -1,4 +1,4 @@
-"""Reading evidence: who may (by department) and an audited custody event for every access."""
+"""Reading evidence: who may (by department and by team) and an audited custody event for every access."""
 from __future__ import annotations
 
 import logging
@@ -13,11 +13,14 @@ from flask import g
 
 from backend.audit import services as audit
 from backend.db import db, unit_of_work
+from backend.directory.model import Inspector
 from backend.errors import NotFound
 from backend.evidence_store import custody, ingest
 from backend.evidence_store.model import Blob, CustodyEvent, EvidenceItem
 from backend.evidence_store.storage import storage
+from backend.field.model import CheckRecord
 from backend.policy import Principal
+from backend.tasks.model import AssignmentMember
 
 log = logging.getLogger("ssgk.evidence")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -40,16 +43,32 @@ class Opened:
 def department_of_blob(view_args: dict[str, Any]) -> int | None:
     """Policy resolver: the department whose evidence this blob is (None: no such evidence).
 
-    A blob attached by several departments answers with the caller's own when it is one of them."""
+    Evidence belongs to its uploader's department. A blob attached by several departments answers
+    with the caller's own when it is one of them. And it is the caller's own when the caller is on
+    the team of a check record it is evidence of: a joint task's team has officers of several
+    departments, and each reads all of their record's evidence, whoever uploaded it (R5.5)."""
     sha256 = str(view_args.get("sha256", ""))
     if _SHA256.fullmatch(sha256) is None:
         return None
     departments = db.session.scalars(sa.select(EvidenceItem.department_id).where(EvidenceItem.blob_sha256 == sha256)
                                      .order_by(EvidenceItem.id)).all()
     principal = g.get("principal")
-    if principal is not None and principal.department_id in departments:
+    if principal is not None and departments and (
+            principal.department_id in departments or _on_a_team_of(principal.user_id, sha256)):
         return principal.department_id
     return departments[0] if departments else None
+
+
+def _on_a_team_of(user_id: int, sha256: str) -> bool:
+    """Whether the user is an officer of the team of a check record that holds this blob."""
+    return db.session.scalar(
+        sa.select(sa.literal(True))
+        .select_from(EvidenceItem)
+        .join(CheckRecord, CheckRecord.id == EvidenceItem.record_id)
+        .join(AssignmentMember, AssignmentMember.assignment_id == CheckRecord.assignment_id)
+        .join(Inspector, Inspector.id == AssignmentMember.inspector_id)
+        .where(EvidenceItem.blob_sha256 == sha256, Inspector.user_id == user_id)
+        .limit(1)) is not None
 
 
 def _blob(sha256: str) -> Blob:

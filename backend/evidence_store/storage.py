@@ -165,10 +165,10 @@ def _link_into_place(tmp: Path, target: Path) -> bool:
 
 
 def _make_dirs(path: Path) -> None:
-    missing = [p for p in (path.parent, path) if not p.exists()]
+    """Create `objects/ab/cd` as needed. Not fsynced on their own: the object's directory is
+    fsynced after the link, and on a journaling filesystem (ext4, XFS) that commits the journal
+    transaction holding the new directories' entries as well (see docs/uploads.md, Durability)."""
     path.mkdir(parents=True, exist_ok=True)
-    for created in missing:
-        _fsync_dir(created.parent)
 
 
 def _fsync_dir(path: Path) -> None:

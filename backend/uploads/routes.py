@@ -93,7 +93,7 @@ class UploadsView(MethodView):
                                           metadata_header=header,
                                           first_chunk=request.content_length if _body_present() else None)
         if created and _body_present():
-            upload = append.first_chunk(principal, upload.id, stream=request.stream,
+            upload = append.first_chunk(principal, upload, stream=request.stream,
                                         content_length=request.content_length,
                                         checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")))
         elif not created:  # a retried POST: the first may still be completing the upload
