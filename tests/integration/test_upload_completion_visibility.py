@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,24 +41,28 @@ def reason_for(client: FlaskClient, world: FieldWorld, record_id: str, evidence_
     return next((m["reason"] for m in status["missing_evidence"] if m["id"] == evidence_id), None)
 
 
-def while_completing(monkeypatch: pytest.MonkeyPatch, retry: Callable[[], None]) -> list[threading.Thread]:
-    """Run `retry` in another thread once the first request has every byte and is completing."""
+def while_completing(monkeypatch: pytest.MonkeyPatch, retry: Callable[[], None], moment: str = "checking"
+                     ) -> list[threading.Thread]:
+    """Run `retry` in another thread once the first request has every byte and is completing:
+    while it checks the photo, or once it has moved the file into the store but not yet recorded it."""
     real, started = ingest.prepare, []
 
     def held(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs) if moment == "stored" else None
         thread = threading.Thread(target=retry)
         thread.start()
         started.append(thread)
-        time.sleep(0.5)  # the retry arrives while this request checks and stores the photo
-        return real(*args, **kwargs)
+        time.sleep(0.5)  # the retry arrives while this request is at `moment`
+        return result if moment == "stored" else real(*args, **kwargs)
 
     monkeypatch.setattr(ingest, "prepare", held)
     return started
 
 
-@pytest.mark.parametrize("retry_with", ["creation POST", "HEAD"])
+@pytest.mark.parametrize("moment", ["checking", "stored"])
+@pytest.mark.parametrize("retry_with", ["creation POST", "HEAD", "PATCH"])
 def test_a_retry_during_completion_reports_the_whole_upload_only_once_the_record_counts_it(
-        client: FlaskClient, world: FieldWorld, monkeypatch: pytest.MonkeyPatch, retry_with: str) -> None:
+        client: FlaskClient, world: FieldWorld, monkeypatch: pytest.MonkeyPatch, retry_with: str, moment: str) -> None:
     draft = world.draft(photos=1)
     assert client.post(RECORDS, json=draft.body(), headers=world.headers["lead"]).status_code == 201
     picture = draft.pictures[0]
@@ -70,11 +75,18 @@ def test_a_retry_during_completion_reports_the_whole_upload_only_once_the_record
 
     def retry() -> None:
         other = Tus(world.app.test_client(), world.headers["lead"])
-        answer = other.create(picture.data, **meta, **creation) if retry_with == "creation POST" else other.head(url[0])
+        if retry_with == "creation POST":
+            answer = other.create(picture.data, **meta, **creation)
+        elif retry_with == "HEAD":
+            answer = other.head(url[0])
+        else:  # the same last chunk again, as a client whose connection dropped sends it
+            answer = other.patch(url[0], 0, picture.data)
+            assert answer.status_code == 409 and answer.get_json()["details"]["offset"] == len(picture.data)
+            answer = other.head(url[0])
         seen["status"], seen["offset"] = answer.status_code, answer.headers.get("Upload-Offset")
         seen["reason"] = reason_for(world.app.test_client(), world, draft.id, picture.id)
 
-    threads = while_completing(monkeypatch, retry)
+    threads = while_completing(monkeypatch, retry, moment)
     if retry_with == "creation POST":
         first = tus.create(picture.data, **meta, **creation)
         assert first.status_code == 201, first.get_json()
@@ -88,6 +100,8 @@ def test_a_retry_during_completion_reports_the_whole_upload_only_once_the_record
     assert seen["status"] in (200, 201) and seen["offset"] == str(len(picture.data))
     assert seen["reason"] is None  # whole, so received: never `not_received`
     assert reason_for(client, world, draft.id, picture.id) is None
+    assert tus.status(url[0] if url else first.headers["Location"])["offset"] == len(picture.data)
+    assert not list(Path(world.app.config["MEDIA_ROOT"], "uploads").iterdir())  # no partial or lock file left
 
 
 def test_a_retry_that_outwaits_the_lock_is_told_to_try_again_not_that_the_upload_is_whole(
