@@ -107,7 +107,7 @@ class UploadView(MethodView):
     @requires("evidence.upload")
     @blp.doc(parameters=[apidoc.TUS_RESUMABLE])
     @blp.response(200, headers=apidoc.HEAD_HEADERS, description="Where the upload stands")
-    @apidoc.errors(blp, 410, 412)
+    @apidoc.errors(blp, 410, 412, 423)
     def head(self, upload_id: uuid.UUID) -> Response:
         """The upload's offset, to resume from (tus core)"""
         upload = services.live(current_principal(), upload_id)
