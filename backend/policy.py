@@ -60,7 +60,8 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "workdays.read": _EVERYONE,
     "workdays.manage": {Role.SYSTEM_ADMIN: Scope.ANY},
     # evidence (docs/uploads.md): the officers on site upload it; it belongs to the uploader's department,
-    # where the officers (two go on every check), their team lead and head may read it; oversight reads all
+    # where the officers (two go on every check), their team lead and head may read it; oversight reads all;
+    # the officers of a record's team read its evidence whatever their department (evidence_store/access.py)
     "evidence.upload": {Role.INSPECTOR: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT,
                         Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
     "evidence.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,

@@ -38,4 +38,7 @@ def authenticate() -> Principal:
         raise Unauthenticated("This account is disabled.", code="auth.account_disabled")
     g.principal = Principal(user.id, user.username, user.department_id, user.jurisdiction_code,
                             frozenset(user.role_names))
+    # End the lookup's transaction now: on SQLite every transaction holds the write lock
+    # (backend/db.py), which must not stay held while the request's body streams in or is validated.
+    db.session.rollback()
     return g.principal

@@ -1,4 +1,4 @@
-"""Reading evidence: who may (by department) and an audited custody event for every access."""
+"""Reading evidence: who may (by department and by team) and an audited custody event for every access."""
 from __future__ import annotations
 
 import logging
@@ -13,11 +13,14 @@ from flask import g
 
 from backend.audit import services as audit
 from backend.db import db, unit_of_work
+from backend.directory.model import Inspector
 from backend.errors import NotFound
-from backend.evidence_store import custody
+from backend.evidence_store import custody, ingest
 from backend.evidence_store.model import Blob, CustodyEvent, EvidenceItem
 from backend.evidence_store.storage import storage
+from backend.field.model import CheckRecord
 from backend.policy import Principal
+from backend.tasks.model import AssignmentMember
 
 log = logging.getLogger("ssgk.evidence")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -40,16 +43,19 @@ class Opened:
 def department_of_blob(view_args: dict[str, Any]) -> int | None:
     """Policy resolver: the department whose evidence this blob is (None: no such evidence).
 
-    A blob attached by several departments answers with the caller's own when it is one of them, and
-    so does evidence of a joint check the caller's department took part in."""
+    Evidence belongs to its uploader's department. A blob attached by several departments answers
+    with the caller's own when it is one of them. Evidence of a joint check is shared with every
+    department that took part (R5.5), and a team's officers read all of their record's evidence,
+    whoever uploaded it."""
     sha256 = str(view_args.get("sha256", ""))
     if _SHA256.fullmatch(sha256) is None:
         return None
     departments = db.session.scalars(sa.select(EvidenceItem.department_id).where(EvidenceItem.blob_sha256 == sha256)
                                      .order_by(EvidenceItem.id)).all()
     principal = g.get("principal")
-    if principal is not None and (principal.department_id in departments
-                                  or (departments and _joint_check_of(sha256, principal.department_id))):
+    if principal is not None and departments and (
+            principal.department_id in departments or _joint_check_of(sha256, principal.department_id)
+            or _on_a_team_of(principal.user_id, sha256)):
         return principal.department_id
     return departments[0] if departments else None
 
@@ -68,6 +74,18 @@ def _joint_check_of(sha256: str, department_id: int) -> bool:
         .where(EvidenceItem.blob_sha256 == sha256, TaskDepartment.department_id == department_id).limit(1)) is not None
 
 
+def _on_a_team_of(user_id: int, sha256: str) -> bool:
+    """Whether the user is an officer of the team of a check record that holds this blob."""
+    return db.session.scalar(
+        sa.select(sa.literal(True))
+        .select_from(EvidenceItem)
+        .join(CheckRecord, CheckRecord.id == EvidenceItem.record_id)
+        .join(AssignmentMember, AssignmentMember.assignment_id == CheckRecord.assignment_id)
+        .join(Inspector, Inspector.id == AssignmentMember.inspector_id)
+        .where(EvidenceItem.blob_sha256 == sha256, Inspector.user_id == user_id)
+        .limit(1)) is not None
+
+
 def _blob(sha256: str) -> Blob:
     blob = db.session.get(Blob, sha256) if _SHA256.fullmatch(sha256) else None
     if blob is None:
@@ -77,6 +95,9 @@ def _blob(sha256: str) -> Blob:
 
 def open_variant(principal: Principal, sha256: str, variant: Variant, *, byte_range: str | None) -> Opened:
     blob = _blob(sha256)
+    if variant is not Variant.ORIGINAL and blob.kind == "image" and blob.preview_sha256 is None:
+        with unit_of_work() as session:  # the first request for a photo's preview or thumbnail makes both
+            blob = ingest.derive_previews(session, blob)
     target = {Variant.ORIGINAL: blob.sha256, Variant.PREVIEW: blob.preview_sha256,
               Variant.THUMBNAIL: blob.thumbnail_sha256}[variant]
     if target is None:

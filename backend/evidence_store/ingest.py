@@ -1,9 +1,11 @@
 """From a complete, hash-verified file to stored evidence.
 
-`prepare` does the slow part outside any transaction: sniff the type, check the media, derive
-previews and write everything into the store. `record` then adds the rows (blob once per
+`prepare` does the slow part outside any transaction: sniff the type, check the media (a photo
+is decoded in full) and move the file into the store. `record` then adds the rows (blob once per
 content, the evidence item, the custody event) to the caller's unit of work. A crash between
 the two leaves at most an unreferenced object in the store, never a row without its file.
+Previews and thumbnails are not made here but on their first request (`derive_previews`), so an
+upload's completion does not wait for them.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from backend.db import utcnow
 from backend.evidence_store import custody
-from backend.evidence_store.images import ImageFacts, inspect_image
+from backend.evidence_store.images import ImageFacts, derivatives, inspect_image
 from backend.evidence_store.model import Blob, EvidenceItem
 from backend.evidence_store.sniff import (
     HEAD_BYTES,
@@ -35,8 +37,6 @@ class Prepared:
     size: int
     sniffed: Sniffed
     image: ImageFacts | None
-    preview_sha256: str | None
-    thumbnail_sha256: str | None
     stored_new: bool  # False: the same content was already in the store
 
 
@@ -64,12 +64,27 @@ def examine(path: Path, declared_kind: str) -> tuple[Sniffed, ImageFacts | None]
 
 
 def prepare(path: Path, sha256: str, declared_kind: str) -> Prepared:
+    """Check the media of `path` (a whole file already verified to hash to `sha256` and fsynced)
+    and move it into the store: `path` is gone afterwards unless the media is rejected."""
     sniffed, image = examine(path, declared_kind)
+    size = path.stat().st_size
+    stored_new = storage().adopt(path, sha256)
+    return Prepared(sha256, size, sniffed, image, stored_new)
+
+
+def derive_previews(session: Session, blob: Blob) -> Blob:
+    """Make and store a photo's preview and thumbnail from its original, once; returns the blob
+    with both hashes. Two first requests at once both make them: the same bytes, stored once."""
+    if blob.preview_sha256 is not None and blob.thumbnail_sha256 is not None:
+        return blob
     store = storage()
-    preview = store.put_bytes(image.preview) if image else None
-    thumbnail = store.put_bytes(image.thumbnail) if image else None
-    stored_new = store.put_file(path, sha256)
-    return Prepared(sha256, path.stat().st_size, sniffed, image, preview, thumbnail, stored_new)
+    with store.open(blob.sha256) as original:
+        preview, thumbnail = derivatives(original, blob.media_type)
+    preview_sha256, thumbnail_sha256 = store.put_bytes(preview), store.put_bytes(thumbnail)
+    session.execute(sa.update(Blob).where(Blob.sha256 == blob.sha256, Blob.preview_sha256.is_(None))
+                    .values(preview_sha256=preview_sha256, thumbnail_sha256=thumbnail_sha256))
+    blob.preview_sha256, blob.thumbnail_sha256 = preview_sha256, thumbnail_sha256
+    return blob
 
 
 def record(session: Session, prepared: Prepared, item: NewItem) -> EvidenceItem:
@@ -95,7 +110,7 @@ def _blob_values(p: Prepared) -> dict[str, object]:
         "captured_at": image.captured_at if image else None,
         "gps_lat": image.gps[0] if image and image.gps else None,
         "gps_lon": image.gps[1] if image and image.gps else None,
-        "preview_sha256": p.preview_sha256, "thumbnail_sha256": p.thumbnail_sha256,
+        "preview_sha256": None, "thumbnail_sha256": None,  # made on first request
     }
 
 

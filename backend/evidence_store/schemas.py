@@ -17,7 +17,7 @@ class BlobSchema(Schema):
                                 metadata={"description": "EXIF DateTimeOriginal, the camera's local time"})
     gps_lat = fields.Float(dump_only=True, allow_none=True, metadata={"description": "EXIF GPS, WGS-84"})
     gps_lon = fields.Float(dump_only=True, allow_none=True)
-    has_preview = fields.Function(lambda b: b.preview_sha256 is not None, dump_only=True)
+    has_preview = fields.Function(lambda b: b.kind == "image", dump_only=True)  # made on first request
 
 
 class CustodyEventSchema(Schema):

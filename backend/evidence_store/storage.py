@@ -3,6 +3,8 @@
 Objects are named by their SHA-256 (`objects/ab/cd/<sha256>` under MEDIA_ROOT) and never change:
 a write goes to a temporary file, is hashed while copied, fsynced, and only then linked into
 place, so a reader sees a whole object or none; the same content written twice is stored once.
+`adopt` takes over a file that is already hashed and fsynced (a completed upload) by moving it
+instead: no copy, and one fsync, of the directory the object is linked into.
 Objects are never deleted through this interface; only its own failed temporary files are.
 `Storage` is the seam for another backend (an S3-compatible bucket keyed the same way).
 """
@@ -40,6 +42,15 @@ class Storage(ABC):
         """Store a copy of `source` as `sha256`; False when that content was already stored.
 
         Raises ContentMismatch (storing nothing) when the bytes do not hash to `sha256`."""
+
+    def adopt(self, source: Path, sha256: str) -> bool:
+        """Take over `source`, a whole file whose bytes the caller has already hashed to `sha256`
+        and made durable (fsynced); False when that content was already stored.
+
+        The store may move the file rather than copy it; `source` is gone afterwards either way."""
+        stored = self.put_file(source, sha256)
+        source.unlink(missing_ok=True)
+        return stored
 
     def put_bytes(self, data: bytes) -> str:
         """Store small derived content (previews); returns its SHA-256."""
@@ -89,6 +100,32 @@ class LocalStorage(Storage):
         finally:
             tmp.unlink(missing_ok=True)  # the only deletion this store does: its own temporary file
 
+    def adopt(self, source: Path, sha256: str) -> bool:
+        """Move `source` into place: renamed into tmp/ (so nothing can write to it under its old
+        name), made read-only, hard-linked as the object, and the object's directory fsynced. The
+        file's own bytes were fsynced by whoever wrote them; the rename within tmp/ needs no fsync,
+        since a crash before the link leaves only a temporary file behind."""
+        target = self.path_of(sha256)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        tmp = self.tmp / f"{sha256}.{uuid.uuid4().hex}"
+        try:
+            os.replace(source, tmp)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:  # another filesystem: copy, as put_file does
+                raise
+            return super().adopt(source, sha256)
+        try:
+            os.chmod(tmp, 0o444)
+            if target.exists():
+                return False
+            _make_dirs(target.parent)
+            created = _link_into_place(tmp, target)
+            if created:
+                _fsync_dir(target.parent)
+            return created
+        finally:
+            tmp.unlink(missing_ok=True)
+
     def open(self, sha256: str) -> BinaryIO:
         return open(self.path_of(sha256), "rb")
 
@@ -128,10 +165,10 @@ def _link_into_place(tmp: Path, target: Path) -> bool:
 
 
 def _make_dirs(path: Path) -> None:
-    missing = [p for p in (path.parent, path) if not p.exists()]
+    """Create `objects/ab/cd` as needed. Not fsynced on their own: the object's directory is
+    fsynced after the link, and on a journaling filesystem (ext4, XFS) that commits the journal
+    transaction holding the new directories' entries as well (see docs/uploads.md, Durability)."""
     path.mkdir(parents=True, exist_ok=True)
-    for created in missing:
-        _fsync_dir(created.parent)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from backend.audit.canonical import canonical_json, sha256_hex
+from backend.audit.canonical import sha256_hex
 from backend.errors import ValidationFailed
 from backend.field import answers
+from backend.field.canonical import canonical_json
 from backend.field.reference import Reference
 from backend.field.schemas import RecordSchema
 from backend.workdays.validation import MAX_YEAR, MIN_YEAR
@@ -33,6 +34,7 @@ def _flatten(messages: Any, at: str = "") -> dict[str, list[str]]:
 
 
 def digest_of(body: dict[str, Any]) -> str:
+    """SHA-256 hex of the record's canonical JSON (RFC 8785, backend.field.canonical) without `digest`."""
     return sha256_hex(canonical_json({k: v for k, v in body.items() if k != "digest"}))
 
 
@@ -45,8 +47,8 @@ def shape(body: Any) -> str:
         _fail(_flatten(messages))
     try:
         computed = digest_of(body)
-    except ValueError:  # NaN or Infinity: no canonical form
-        _fail({"_schema": ["numbers must be finite"]})
+    except ValueError:  # NaN, Infinity, a number beyond a double, a lone surrogate: no canonical form
+        _fail({"_schema": ["numbers must be finite doubles and strings valid Unicode"]})
     if computed != body["digest"]:
         raise ValidationFailed("The digest does not match the record: compute SHA-256 over the canonical JSON "
                                "of the record without its digest.", code="record.digest_mismatch",

@@ -23,7 +23,12 @@ log = logging.getLogger("ssgk.uploads")
 
 def patch(principal: Principal, upload_id: uuid.UUID, *, offset: int, stream: BinaryIO,
           content_length: int | None, checksum: Checksum | None) -> Upload:
-    upload = services.live(principal, upload_id)
+    return _append(services.live(principal, upload_id), offset=offset, stream=stream, content_length=content_length,
+                   checksum=checksum)
+
+
+def _append(upload: Upload, *, offset: int, stream: BinaryIO, content_length: int | None,
+            checksum: Checksum | None) -> Upload:
     chunk_limit = kinds.chunk_limit()
     if content_length is not None and content_length > chunk_limit:
         raise UploadTooLarge(f"One PATCH may carry at most {chunk_limit} bytes; send smaller chunks.",
@@ -54,15 +59,15 @@ def patch(principal: Principal, upload_id: uuid.UUID, *, offset: int, stream: Bi
     return upload
 
 
-def first_chunk(principal: Principal, upload_id: uuid.UUID, *, stream: BinaryIO, content_length: int | None,
+def first_chunk(principal: Principal, upload: Upload, *, stream: BinaryIO, content_length: int | None,
                 checksum: Checksum | None) -> Upload:
-    """creation-with-upload: the POST body is the first chunk. A chunk failing its checksum is
-    discarded and the new upload returned at offset 0, so the client still learns its URL."""
+    """creation-with-upload: the POST body is the first chunk of the upload just created. A chunk
+    failing its checksum is discarded and the new upload returned at offset 0, so the client still
+    learns its URL."""
     try:
-        return patch(principal, upload_id, offset=0, stream=stream, content_length=content_length,
-                     checksum=checksum)
+        return _append(upload, offset=0, stream=stream, content_length=content_length, checksum=checksum)
     except ChecksumMismatch:
-        return services.owned(principal, upload_id)
+        return services.owned(principal, upload.id)
 
 
 def _already_complete(upload: Upload, offset: int, content_length: int | None) -> Upload:
@@ -83,11 +88,7 @@ def _reconcile(pf: partials.PartialFile, upload: Upload) -> int:
     elif size < upload.offset:
         log.warning("upload %s: file has %s bytes, offset was %s; resuming from the file", upload.id, size,
                     upload.offset)
-        with unit_of_work() as session:
-            row = session.get(Upload, upload.id, populate_existing=True)
-            assert row is not None
-            row.offset = size
-        return size
+        return lifecycle.step_back(upload, size).offset
     return upload.offset
 
 

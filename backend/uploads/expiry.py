@@ -21,7 +21,7 @@ ORPHAN_AGE_SECONDS = 3600  # a partial file this old without an active upload is
 class Cleaned:
     expired: int  # active uploads past their expiry, now expired and their partial files removed
     completed: int  # uploads whose bytes had all arrived but whose completion had not finished
-    orphans: int  # partial files without an active upload
+    orphans: int  # partial and lock files without an active upload
 
 
 def clean_expired(now: datetime | None = None) -> Cleaned:
@@ -61,7 +61,7 @@ def _remove_orphans() -> int:
     with unit_of_work() as session:
         active = {u.hex for u in session.scalars(sa.select(Upload.id).where(Upload.state == State.ACTIVE.value))}
     removed = 0
-    for path in folder.glob("*.part"):
+    for path in [*folder.glob("*.part"), *folder.glob("*.lock")]:
         if path.stem not in active and time.time() - path.stat().st_mtime > ORPHAN_AGE_SECONDS:
             path.unlink(missing_ok=True)
             removed += 1

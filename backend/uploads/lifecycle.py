@@ -71,6 +71,16 @@ def complete(pf: partials.PartialFile, upload: Upload) -> Upload:
     return row
 
 
+def step_back(upload: Upload, size: int) -> Upload:
+    """Record `size` as the offset: the partial file holds fewer bytes than were recorded, so the
+    client resends from there (its next HEAD says where)."""
+    with unit_of_work() as session:
+        row = session.get(Upload, upload.id, populate_existing=True)
+        assert row is not None
+        row.offset, row.updated_at = size, utcnow()
+    return row
+
+
 def fail(upload: Upload, error: ValidationFailed, **facts: Any) -> None:
     with unit_of_work() as session:
         row = session.get(Upload, upload.id, populate_existing=True)

@@ -1,8 +1,12 @@
 """Partial files (`MEDIA_ROOT/uploads/<upload id>.part`) and the lock that serialises writers.
 
-The lock is an exclusive flock on the file itself, so two PATCHes for one upload (a stalled old
-connection and its retry, in two gunicorn workers) never write at once. Bytes are written
-straight from the request stream in blocks and fsynced before the new offset is recorded.
+The lock is an exclusive flock on a lock file beside it (`<upload id>.lock`), so two requests
+for one upload (a stalled old connection and its retry, in two gunicorn workers) never work on
+it at once. It is not the partial file itself: completion moves that file into the store while
+still holding the lock, and a request arriving then must wait, not lock a new, empty file
+under the old name. The lock file is removed only once the upload has ended; a request that
+was waiting on a removed one locks the current one instead. Bytes are written straight from the
+request stream in blocks and fsynced before the new offset is recorded.
 """
 from __future__ import annotations
 
@@ -35,13 +39,19 @@ def path_for(upload_id: uuid.UUID) -> Path:
     return directory() / f"{upload_id.hex}.part"
 
 
+def lock_path_for(upload_id: uuid.UUID) -> Path:
+    return directory() / f"{upload_id.hex}.lock"
+
+
 def create(upload_id: uuid.UUID) -> None:
     directory().mkdir(parents=True, exist_ok=True)
     path_for(upload_id).touch(mode=0o600, exist_ok=True)
 
 
 def remove(upload_id: uuid.UUID) -> None:
+    """Remove the partial file and the lock file; call it with the lock held, once the upload has ended."""
     path_for(upload_id).unlink(missing_ok=True)
+    lock_path_for(upload_id).unlink(missing_ok=True)
 
 
 @dataclass
@@ -117,23 +127,45 @@ def _write_all(fd: int, data: bytes) -> None:
 
 @contextmanager
 def locked(upload_id: uuid.UUID, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[PartialFile]:
-    """The partial file, exclusively locked; 423 when another request keeps it longer than `wait`."""
+    """The partial file, its upload exclusively locked; 423 when another request keeps it longer than `wait`."""
     directory().mkdir(parents=True, exist_ok=True)
-    path = path_for(upload_id)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    lock_path = lock_path_for(upload_id)
+    deadline = time.monotonic() + wait
+    while True:
+        lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _flock(lock_fd, deadline)
+            if _same_file(lock_fd, lock_path):
                 break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise UploadLocked(details={"retry_after": 5}) from None
-                time.sleep(0.05)
+        except BaseException:
+            os.close(lock_fd)
+            raise
+        os.close(lock_fd)  # the upload ended and its lock file went while we waited: lock the current one
+    try:
+        path = path_for(upload_id)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             yield PartialFile(fd, path)
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
     finally:
-        os.close(fd)
+        fcntl.flock(lock_fd, fcntl.LOCK_UN)
+        os.close(lock_fd)
+
+
+def _flock(fd: int, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise UploadLocked(details={"retry_after": 5}) from None
+            time.sleep(0.05)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False

@@ -94,9 +94,11 @@ class UploadsView(MethodView):
                                           metadata_header=header,
                                           first_chunk=request.content_length if _body_present() else None)
         if created and _body_present():
-            upload = append.first_chunk(principal, upload.id, stream=request.stream,
+            upload = append.first_chunk(principal, upload, stream=request.stream,
                                         content_length=request.content_length,
                                         checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")))
+        elif not created:  # a retried POST: the first may still be completing the upload
+            upload = services.settled(upload)
         location = url_for("uploads.UploadView", upload_id=upload.id)
         return _empty(201, {"Location": location, "Upload-Offset": str(upload.offset), **_expires(upload)})
 
@@ -106,7 +108,7 @@ class UploadView(MethodView):
     @requires("evidence.upload")
     @blp.doc(parameters=[apidoc.TUS_RESUMABLE])
     @blp.response(200, headers=apidoc.HEAD_HEADERS, description="Where the upload stands")
-    @apidoc.errors(blp, 410, 412)
+    @apidoc.errors(blp, 410, 412, 423)
     def head(self, upload_id: uuid.UUID) -> Response:
         """The upload's offset, to resume from (tus core)"""
         upload = services.live(current_principal(), upload_id)

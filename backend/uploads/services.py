@@ -87,11 +87,19 @@ def owned(principal: Principal, upload_id: uuid.UUID) -> Upload:
 
 
 def live(principal: Principal, upload_id: uuid.UUID) -> Upload:
-    """The caller's active or completed upload; 410 once it has ended otherwise.
+    """The caller's active or completed upload; 410 once it has ended otherwise."""
+    return settled(owned(principal, upload_id))
 
-    An active upload past its expiry is expired on the spot; one whose bytes are all here but
-    whose completion did not finish (a crash, a timeout) is completed now."""
-    upload = owned(principal, upload_id)
+
+def settled(upload: Upload) -> Upload:
+    """The upload as a client may be told about it; 410 once it has ended otherwise.
+
+    An active upload past its expiry is expired on the spot. One whose bytes have all been
+    recorded is either being completed by the request that wrote the last byte (then this waits
+    for it, 423 after LOCK_WAIT_SECONDS) or was left so by a crash (then it is completed now). So
+    an offset equal to the length is only ever reported for a completed upload, whose evidence
+    item is committed: a client that takes it as "stored" and sends its record next is never told
+    the evidence was not received."""
     if upload.state == State.ACTIVE and (upload.expires_at <= utcnow() or upload.offset == upload.length):
         upload = _settle(upload)
     if upload.state not in State.live():
@@ -100,17 +108,24 @@ def live(principal: Principal, upload_id: uuid.UUID) -> Upload:
 
 
 def _settle(upload: Upload) -> Upload:
+    all_recorded = upload.offset == upload.length
     try:
-        with partials.locked(upload.id, wait=0) as pf:
+        with partials.locked(upload.id, wait=partials.LOCK_WAIT_SECONDS if all_recorded else 0) as pf:
             upload = lifecycle.reload(upload.id)
             if upload.state != State.ACTIVE:
                 return upload
             if upload.expires_at <= utcnow():
                 return lifecycle.end(upload, State.EXPIRED, actor_id=None)
-            if upload.offset == upload.length and pf.size() == upload.length:
+            if upload.offset == upload.length:
+                if pf.size() < upload.length:  # the file was lost (moved into the store, then a crash)
+                    return lifecycle.step_back(upload, pf.size())
+                if pf.size() > upload.length:  # unrecorded bytes a crash left behind
+                    pf.truncate(upload.length)
                 return lifecycle.complete(pf, upload)
     except UploadLocked:
-        pass  # a PATCH is at work on it: report what is recorded
+        if all_recorded:
+            raise  # still completing: 423, retry
+        # a PATCH is at work on it: report what is recorded
     except ValidationFailed:
         return lifecycle.reload(upload.id)  # rejected at completion: now failed
     return upload

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +17,7 @@ from backend.audit.model import AuditEntry
 from backend.db import db
 from backend.evidence_store.custody import audit_payload
 from backend.evidence_store.model import CustodyEvent
-from tests.support.apps import OTHER_DEPARTMENT
+from tests.support.apps import OTHER_DEPARTMENT, OWN_DEPARTMENT
 from tests.support.uploads import Tus, jpeg, pdf, sha256_hex
 
 TAIAN = ((36.0, 11.0, 24.0), "N", (117.0, 7.0, 12.0), "E")
@@ -163,3 +164,55 @@ def test_unknown_evidence_is_not_found(tus: Tus) -> None:
         resp = tus.client.get(f"/api/v1/evidence/{sha}", headers=tus.auth)
         assert resp.status_code == 404
         assert resp.get_json()["code"] == "evidence.not_found"
+
+
+def joint_team_evidence(app: Flask, client: FlaskClient, make_user: Callable[..., int],
+                        auth_headers: Callable[[str], dict[str, str]]) -> tuple[str, dict[str, dict[str, str]]]:
+    """A joint task: one team of a market-regulation and an ecology inspector, another team of two
+    ecology inspectors. The market-regulation officer submits the record and uploads its photo."""
+    from tests.support.draws import seed_entities
+    from tests.support.field import RecordDraft, checklist_item, linked_inspector, make_assignments
+
+    people = {"mr-officer": OWN_DEPARTMENT, "eco-officer": OTHER_DEPARTMENT,
+              "eco-other-1": OTHER_DEPARTMENT, "eco-other-2": OTHER_DEPARTMENT}
+    inspectors, headers = {}, {}
+    for name, department in people.items():
+        inspectors[name] = linked_inspector(app, make_user(name, "inspector", department=department), department)
+        headers[name] = auth_headers(name)
+    item = checklist_item(app, OWN_DEPARTMENT)
+    entities = seed_entities(app, {"A": 2}, departments=(OWN_DEPARTMENT, OTHER_DEPARTMENT))
+    ours = make_assignments(app, entities[:1], [inspectors["mr-officer"], inspectors["eco-officer"]], [item],
+                            OWN_DEPARTMENT)[0]
+    make_assignments(app, entities[1:], [inspectors["eco-other-1"], inspectors["eco-other-2"]], [item], OWN_DEPARTMENT)
+    draft = RecordDraft(ours, [item], [f"I{inspectors['mr-officer']}", f"I{inspectors['eco-officer']}"], photos=1)
+    posted = client.post("/api/v1/field/records", json=draft.body(), headers=headers["mr-officer"])
+    assert posted.status_code == 201, posted.get_json()
+    picture = draft.pictures[0]
+    _, resp = Tus(client, headers["mr-officer"]).upload(picture.data, filetype=picture.media_type,
+                                                        evidence_id=uuid.UUID(picture.id),
+                                                        record_id=uuid.UUID(draft.id))
+    assert resp.status_code == 204, resp.get_json()
+    return picture.sha256, headers
+
+
+def test_an_officer_of_another_department_on_the_same_joint_team_reads_the_records_evidence(
+        app: Flask, client: FlaskClient, make_user: Callable[..., int],
+        auth_headers: Callable[[str], dict[str, str]]) -> None:
+    sha, headers = joint_team_evidence(app, client, make_user, auth_headers)
+    for path in ("", "/preview", "/thumbnail", "/custody"):
+        resp = client.get(f"/api/v1/evidence/{sha}{path}", headers=headers["eco-officer"])
+        assert resp.status_code == 200, (path, resp.get_json())
+    with app.app_context():
+        readers = db.session.scalars(sa.select(CustodyEvent.actor_id).where(
+            CustodyEvent.blob_sha256 == sha, CustodyEvent.event == "accessed")).all()
+    assert len(readers) == 3 and len(set(readers)) == 1  # each read is in the custody trail, under the reader
+
+
+def test_an_inspector_of_another_team_of_the_joint_task_may_not_read_it(
+        app: Flask, client: FlaskClient, make_user: Callable[..., int],
+        auth_headers: Callable[[str], dict[str, str]]) -> None:
+    sha, headers = joint_team_evidence(app, client, make_user, auth_headers)
+    for path in ("", "/preview", "/thumbnail", "/custody"):
+        resp = client.get(f"/api/v1/evidence/{sha}{path}", headers=headers["eco-other-1"])
+        assert resp.status_code == 403, path
+        assert resp.get_json()["code"] == "auth.out_of_scope"

@@ -1,6 +1,7 @@
 """Check records (docs/field-api.md §2-3): idempotent submission, validation, evidence, amendments."""
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -8,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from backend.field.canonical import canonical_json
 from tests.support.apps import OTHER_DEPARTMENT, OWN_DEPARTMENT
 from tests.support.field import Evidence, FieldWorld, RecordDraft, digest_of, field_world, photo
 from tests.support.uploads import Tus
@@ -166,6 +168,19 @@ def test_a_record_whose_digest_does_not_match_is_refused(client: FlaskClient, wo
     assert resp.status_code == 422
     assert resp.get_json()["code"] == "record.digest_mismatch"
     assert resp.get_json()["details"]["computed"] == digest_of(body)
+
+
+def test_the_digest_covers_the_numbers_as_javascript_writes_them_whatever_their_spelling(
+        client: FlaskClient, world: FieldWorld) -> None:
+    """The app hashes 36 and 1e-7 (JSON.stringify); Python would print the parsed 36.0 and 1e-07."""
+    body = world.draft().body(gps=[{"lat": 36.0, "lon": 117.0, "accuracy_m": 1e-7, "at": "2027-03-02T09:15:00+08:00",
+                                    "purpose": "start", "evidence_id": None}])
+    assert '"accuracy_m":1e-7,"at"' in canonical_json(body).decode() and '"lat":36,' in canonical_json(body).decode()
+    text = json.dumps(body).replace('"accuracy_m": 1e-07', '"accuracy_m": 0.0000001')  # and 36.0, 117.0 as such
+    assert '"lat": 36.0' in text
+    resp = client.post(RECORDS, data=text, headers={**world.headers["lead"], "Content-Type": "application/json"})
+    assert resp.status_code == 201, resp.get_json()
+    assert client.post(RECORDS, json=body, headers=world.headers["lead"]).status_code == 200  # the same record
 
 
 def test_a_body_that_is_not_a_json_object_is_refused(client: FlaskClient, world: FieldWorld) -> None:

@@ -117,16 +117,29 @@ def test_a_path_like_filename_is_kept_only_as_a_display_name(app: Flask, tus: Tu
     assert not (media.parent / "etc").exists()
 
 
-def test_a_photo_upload_stores_the_original_a_preview_and_a_thumbnail_under_their_hashes(app: Flask, tus: Tus) -> None:
+def test_a_photo_upload_stores_the_original_and_its_first_preview_request_stores_a_preview_and_a_thumbnail(
+        app: Flask, tus: Tus) -> None:
     data = jpeg((2400, 1800))
     _, resp = tus.upload(data, filetype="image/jpeg")
     assert resp.status_code == 204
+    original = Path(app.config["MEDIA_ROOT"]) / "objects" / sha256_hex(data)[:2] / sha256_hex(data)[2:4] / sha256_hex(data)
+    assert stored_objects(app) == [original] and original.read_bytes() == data
+    assert oct(original.stat().st_mode & 0o777) == "0o444"
+    assert partial_files(app) == []
+    with app.app_context():
+        assert db.session.get(Blob, sha256_hex(data)).preview_sha256 is None  # type: ignore[union-attr]
+
+    thumbnail = tus.client.get(f"/api/v1/evidence/{sha256_hex(data)}/thumbnail", headers=tus.auth)
+    assert thumbnail.status_code == 200 and max(Image.open(io.BytesIO(thumbnail.data)).size) == 320
     objects = stored_objects(app)
     assert len(objects) == 3
-    original = Path(app.config["MEDIA_ROOT"]) / "objects" / sha256_hex(data)[:2] / sha256_hex(data)[2:4] / sha256_hex(data)
-    assert original in objects and original.read_bytes() == data
     assert all(p.name == sha256_hex(p.read_bytes()) for p in objects)
-    assert partial_files(app) == []
+    with app.app_context():
+        blob = db.session.get(Blob, sha256_hex(data))
+        assert blob is not None and blob.thumbnail_sha256 == sha256_hex(thumbnail.data)
+        preview_sha256 = blob.preview_sha256
+    preview = tus.client.get(f"/api/v1/evidence/{sha256_hex(data)}/preview", headers=tus.auth)
+    assert sha256_hex(preview.data) == preview_sha256 and len(stored_objects(app)) == 3  # made once
 
 
 def test_the_same_content_uploaded_twice_is_stored_once_as_two_evidence_items(app: Flask, tus: Tus) -> None:

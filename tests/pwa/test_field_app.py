@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from backend.audit.canonical import canonical_json
+from backend.field.canonical import canonical_json
 from tests.pwa.conftest import FieldInspector
 from tests.pwa.field_stub import FieldStub
 

@@ -123,7 +123,7 @@ def signature(seed: int = 0) -> Evidence:
 
 
 def digest_of(body: dict[str, Any]) -> str:
-    from backend.audit.canonical import canonical_json
+    from backend.field.canonical import canonical_json
 
     return hashlib.sha256(canonical_json({k: v for k, v in body.items() if k != "digest"})).hexdigest()
 

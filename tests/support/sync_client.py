@@ -126,11 +126,14 @@ class Syncer:
                     answer = self.http.call("POST", "/api/v1/uploads", {
                         **base, "Upload-Length": str(len(data)), "Upload-Metadata": meta, "Upload-Checksum": checksum,
                         "Content-Type": "application/offset+octet-stream"}, data)
+                    if answer.status == 423:  # a retry while the first POST is still completing it
+                        self._pause()
+                        continue
                     if answer.status != 201:
                         raise AssertionError(f"creation answered {answer.status}: {answer.body[:300]!r}")
                     location = answer.headers["location"]
                     if int(answer.headers["upload-offset"]) == len(data):
-                        return  # created and completed in one request (a failed completion is a 4xx)
+                        return  # completed: the server reports a whole offset only for a completed upload
                 else:
                     answer = self.http.call("HEAD", location, base)
                     if answer.status == 423:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from backend.evidence_store.images import inspect_image
+from backend.evidence_store.images import derivatives, inspect_image
 from backend.evidence_store.sniff import MediaRejected
 from tests.support.uploads import jpeg
 
@@ -41,7 +41,8 @@ def test_orientation_capture_time_and_offset_are_read(tmp_path: Path) -> None:
     facts = inspect_image(saved(tmp_path, out.getvalue()), "image/jpeg")
     assert (facts.width, facts.height, facts.orientation) == (30, 20, 8)
     assert facts.captured_at == "2025-11-02T14:05:09+08:00"
-    assert Image.open(io.BytesIO(facts.preview)).size == (20, 30)
+    preview, thumbnail = derivatives(io.BytesIO(out.getvalue()), "image/jpeg")
+    assert Image.open(io.BytesIO(preview)).size == Image.open(io.BytesIO(thumbnail)).size == (20, 30)  # upright
 
 
 def test_a_photo_without_exif_has_no_capture_time_or_position(tmp_path: Path) -> None:

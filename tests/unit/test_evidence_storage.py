@@ -60,3 +60,28 @@ def test_small_derived_content_is_stored_under_its_own_hash(tmp_path: Path) -> N
     sha = store.put_bytes(b"preview jpeg")
     assert sha == hashlib.sha256(b"preview jpeg").hexdigest()
     assert store.path_of(sha).read_bytes() == b"preview jpeg"
+
+
+def test_an_adopted_file_is_moved_into_place_read_only_and_its_old_name_is_gone(tmp_path: Path) -> None:
+    data = os.urandom(5000)
+    sha = hashlib.sha256(data).hexdigest()
+    store = LocalStorage(tmp_path / "media")
+    incoming = source(tmp_path, data)
+    inode = incoming.stat().st_ino
+    assert store.adopt(incoming, sha) is True
+    assert not incoming.exists()
+    assert store.path_of(sha).read_bytes() == data and store.path_of(sha).stat().st_ino == inode  # moved, not copied
+    assert oct(store.path_of(sha).stat().st_mode & 0o777) == "0o444"
+    assert [p for p in (tmp_path / "media").rglob("*") if p.is_file()] == [store.path_of(sha)]
+
+
+def test_adopting_content_already_stored_keeps_the_stored_object_and_drops_the_file(tmp_path: Path) -> None:
+    data = b"same photo"
+    sha = hashlib.sha256(data).hexdigest()
+    store = LocalStorage(tmp_path / "media")
+    assert store.put_file(source(tmp_path, data), sha) is True
+    inode = store.path_of(sha).stat().st_ino
+    incoming = source(tmp_path, data)
+    assert store.adopt(incoming, sha) is False
+    assert not incoming.exists() and store.path_of(sha).stat().st_ino == inode
+    assert [p for p in (tmp_path / "media").rglob("*") if p.is_file()] == [store.path_of(sha)]

@@ -1,17 +1,13 @@
-// Canonical JSON exactly as the server computes it (backend/audit/canonical.py, docs/audit-log.md §2.2):
-// Python's json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).
+// The canonical JSON of a check record (docs/field-api.md §2): RFC 8785, the JSON Canonicalization
+// Scheme, which the server computes too (backend/field/canonical.py) over the JSON it parsed.
 //
-// Subtleties, each pinned by test/canonical.test.js against bytes Python produced:
-// - Keys are sorted by Unicode code point, not by UTF-16 code unit as JavaScript's sort does
-//   (they differ only for characters outside the BMP; our keys are ASCII, but be exact).
-// - Strings: JSON.stringify escapes exactly what Python escapes (" \ \b \f \n \r \t and other
-//   U+0000-U+001F as lower-case \u00xx) and keeps everything else raw; lone surrogates, which
-//   Python cannot encode as UTF-8, are refused.
-// - Numbers: the server hashes what it *parsed*. An integral JS number is sent as digits and
-//   parsed by Python as an int, so it is written as digits. Any other number becomes a Python
-//   float, written in Python's shortest round-trip repr (1e-05, 1.5e-07, 0.0001), which differs
-//   from JavaScript's (0.00001). NaN and Infinity are refused. The body we send is this same text,
-//   so what the server parses re-serializes to the bytes we hashed.
+// - Keys are sorted by UTF-16 code unit, which is what Array.prototype.sort does with strings.
+// - Strings are written as JSON.stringify writes them; lone surrogates are refused (JCS needs
+//   valid Unicode, and the server could not encode them as UTF-8).
+// - Numbers are written as JSON.stringify writes them (Number::toString): 12 not 12.0, 1e-7,
+//   0.000001, 1e+21; -0 is 0; NaN and Infinity are refused. The server parses our text and writes
+//   every number back as the same double in the same form, so the digests agree; vectors in
+//   test/canonical.test.js.
 // - undefined (a missing value) is refused rather than silently dropped.
 
 export function canonicalJson(value) {
@@ -22,11 +18,11 @@ function write(value) {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean': return value ? 'true' : 'false';
-    case 'number': return pythonNumber(value);
+    case 'number': return jsonNumber(value);
     case 'string': return writeString(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map(write).join(',')}]`;
-      const keys = Object.keys(value).sort(compareCodePoints);
+      const keys = Object.keys(value).sort(); // UTF-16 code unit order, as RFC 8785 asks
       return `{${keys.map((k) => {
         if (value[k] === undefined) throw new TypeError(`canonical JSON: ${k} is undefined`);
         return `${writeString(k)}:${write(value[k])}`;
@@ -41,37 +37,10 @@ function writeString(s) {
   return JSON.stringify(s);
 }
 
-export function compareCodePoints(a, b) {
-  const x = Array.from(a, (c) => c.codePointAt(0));
-  const y = Array.from(b, (c) => c.codePointAt(0));
-  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
-    if (x[i] !== y[i]) return x[i] - y[i];
-  }
-  return x.length - y.length;
-}
-
-/** A number as Python writes it after parsing the JSON text JavaScript sends for it. */
-export function pythonNumber(n) {
+/** A number as RFC 8785 writes it: ECMAScript's own Number::toString, -0 as 0. */
+export function jsonNumber(n) {
   if (!Number.isFinite(n)) throw new TypeError('canonical JSON: NaN and Infinity are not allowed');
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n === 0 ? 0 : n); // -0 is sent as 0
-  return pythonFloatRepr(n);
-}
-
-/** Python's repr() of a float: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
-export function pythonFloatRepr(n) {
-  const sign = n < 0 ? '-' : '';
-  const [mantissa, exp] = Math.abs(n).toExponential().split('e'); // shortest digits, like repr
-  const digits = mantissa.replace('.', '');
-  const e = Number(exp);
-  const decpt = e + 1; // position of the decimal point relative to the first digit
-  if (decpt <= -4 || decpt > 16) {
-    const rest = digits.length > 1 ? `.${digits.slice(1)}` : '';
-    const esign = e < 0 ? '-' : '+';
-    return `${sign}${digits[0]}${rest}e${esign}${String(Math.abs(e)).padStart(2, '0')}`;
-  }
-  if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
-  if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
-  return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+  return JSON.stringify(n); // JSON.stringify(-0) is "0"
 }
 
 /** Lower-case hex SHA-256 of the canonical JSON of `value`. */
