@@ -89,13 +89,23 @@ def _rank(seed: bytes, domain: str, *parts: str) -> bytes:
 
 def _ranker(seed: bytes, domain: str, *prefix: str):
     """rank(last) == _rank(seed, domain, *prefix, last), with the keyed prefix computed once."""
-    base = hmac.new(seed, b"\x00".join([_utf8(domain)] + [_utf8(p) for p in prefix]) + b"\x00", hashlib.sha256)
-    copy = (getattr(base, "_hmac", None) or base).copy  # the C object where there is one: same bytes, faster
+    # HMAC spelled out (RFC 2104: H(K^opad || H(K^ipad || msg)), K zero-padded to the 64-byte block;
+    # a longer key would be hashed first): the inner hash state after K^ipad and the prefix, and the
+    # outer one after K^opad, are computed once and copied per id. Two plain SHA-256 copies cost
+    # about a third less than copying an HMAC object; the bytes are the same (tests compare).
+    key = hashlib.sha256(seed).digest() if len(seed) > 64 else seed
+    key = key.ljust(64, b"\x00")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    inner.update(b"\x00".join([_utf8(domain)] + [_utf8(p) for p in prefix]) + b"\x00")
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    inner_copy, outer_copy = inner.copy, outer.copy
 
     def rank(last: str) -> bytes:
-        h = copy()
+        h = inner_copy()
         h.update(last.encode("utf-8"))
-        return h.digest()
+        o = outer_copy()
+        o.update(h.digest())
+        return o.digest()
 
     return rank
 

@@ -63,6 +63,12 @@ def _local_id(raw: Any) -> str | None:
     return value
 
 
+def _memo(parse: Any) -> Any:
+    """A parser of a column with few distinct cells (types, codes, dates), remembering its recent
+    answers (cells that cannot be read are not remembered: they raise every time)."""
+    return functools.lru_cache(maxsize=4096, typed=True)(parse)
+
+
 def _parsers() -> dict[str, Any]:
     types = cells.label_lookup(standard.ENTITY_TYPE_LABELS)
     statuses = cells.label_lookup(standard.REGISTRATION_STATUS_LABELS)
@@ -70,12 +76,12 @@ def _parsers() -> dict[str, Any]:
     partial = functools.partial
     return {
         "credit_code": cells.code, "registration_number": cells.code, "local_id": _local_id,
-        "name": _free_text("name"), "entity_type": partial(cells.enum, lookup=types),
+        "name": _free_text("name"), "entity_type": _memo(partial(cells.enum, lookup=types)),
         "legal_representative": _free_text("legal_representative"),
         "registered_address": _free_text("registered_address"), "business_address": _free_text("business_address"),
-        "division_code": cells.code, "industry_code": cells.code,
-        "registration_status": partial(cells.enum, lookup=statuses),
-        "registered_on": cells.day, "risk_class": cells.code,
+        "division_code": _memo(cells.code), "industry_code": _memo(cells.code),
+        "registration_status": _memo(partial(cells.enum, lookup=statuses)),
+        "registered_on": _memo(cells.day), "risk_class": _memo(cells.code),
         "longitude": partial(cells.number, low=-180, high=180), "latitude": partial(cells.number, low=-90, high=90),
         "supervising_departments": partial(cells.values_list, separators=sep),
         "sub_directories": partial(cells.values_list, separators=sep),
