@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from backend.directory import rules, standard
@@ -43,6 +44,7 @@ REQUIRED = tuple(c.field for c in standard.ENTITY_COLUMNS if c.required and c.fi
 _TABLE = MarketEntity.__table__
 _LINKS = ("supervising_departments", "sub_directories")
 _NONE: frozenset[int] = frozenset()
+_KEY_ARRAY = postgresql.ARRAY(sa.String())
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _STAGED = ("job_id", "seq", "new_seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
            "sub_directories", "latitude_json", "longitude_json", "before", "after")
@@ -147,7 +149,10 @@ class EntityImporter:
             for f in KEYS:
                 if row.values.get(f):
                     wanted[f].add(row.values[f])
-        conditions = [_TABLE.c[f].in_(sorted(values)) for f, values in wanted.items() if values]
+        postgres = session.get_bind().dialect.name == "postgresql"
+        conditions = [_TABLE.c[f] == sa.any_(sa.bindparam(f"wanted_{f}", sorted(values), type_=_KEY_ARRAY))
+                      if postgres else _TABLE.c[f].in_(sorted(values))  # one array parameter, not 5,000
+                      for f, values in wanted.items() if values]
         found: dict[int, dict[str, Any]] = {}
         if conditions:
             query = sa.select(_TABLE.c.id, _TABLE.c.version, *(_TABLE.c[c] for c in ENTITY_VALUE_COLUMNS))
