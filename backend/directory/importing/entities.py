@@ -291,7 +291,7 @@ class EntityImporter:
                 head = (job, row.number, self.new_entities, None, None, "create")
                 subs = _json_list(sorted(labels[s] for s in new_subs))
                 latitude, longitude = out["latitude"], out["longitude"]
-                tail = (_json_list(out["supervising_departments"]), subs,
+                tail = (_json_list(sorted(out["supervising_departments"])), subs,  # as snapshot() sorts
                         None if latitude is None else repr(latitude), None if longitude is None else repr(longitude),
                         None, None)
             else:
