@@ -20,6 +20,7 @@ ENTITY_FIELDS = ("credit_code", "registration_number", "local_id", "name", "enti
                  "legal_representative", "registered_address", "business_address", "division_code",
                  "industry_code", "registration_status", "registered_on", "risk_class", "latitude",
                  "longitude", "supervising_departments")
+_ALL_ENTITY_FIELDS = frozenset(ENTITY_FIELDS)
 
 
 def problem(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def check_entity(values: Mapping[str, Any], refs: References,
     Returns the normalised values (legacy division codes mapped to current ones, the active risk
     scheme filled in) and the errors by field; no errors means the row meets the standard.
     """
-    fields = set(ENTITY_FIELDS if fields is None else fields)
+    fields = _ALL_ENTITY_FIELDS if fields is None else frozenset(fields)
     out = dict(values)
     errors: FieldErrors = {}
 

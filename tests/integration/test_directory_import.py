@@ -75,6 +75,21 @@ def test_history_snapshots_keep_coordinates_with_many_digits_exactly(app, client
     assert entities(app)[credit_code(1)].latitude == 36.123456789012345
 
 
+def test_a_new_entity_whose_cell_lists_departments_out_of_order_gets_the_same_history_as_the_api_writes(
+        app, client, headers_for):
+    resp = client.post("/api/v1/sub-directories", json={"department": "ecology", "code": "pollutant_discharge",
+                                                         "name_zh": "排污许可"}, headers=headers_for("system_admin"))
+    assert resp.status_code == 201
+    rows = [entity_row(1, supervising_departments="market_regulation；ecology",
+                       sub_directories="ecology/pollutant_discharge")]
+    imported(client, headers_for("system_admin"), csv_bytes(rows))
+    with app.app_context():
+        entity = db.session.scalars(sa.select(MarketEntity)).one()
+        (change,) = db.session.scalars(sa.select(EntityChange).where(EntityChange.entity_id == entity.id))
+        assert change.after["supervising_departments"] == ["ecology", "market_regulation"]
+        assert change.after == entity_snapshot(entity)
+
+
 def test_a_dry_run_writes_nothing_but_says_what_would_happen(app, client, headers_for):
     job = imported(client, headers_for("system_admin"), csv_bytes([entity_row(n) for n in range(1, 4)]), dry_run=True)
     assert (job["status"], job["dry_run"], job["imported"], job["valid"], job["created"]) == \

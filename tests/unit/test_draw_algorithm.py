@@ -482,6 +482,16 @@ def test_the_keyed_ranker_equals_the_one_shot_hmac():
     assert v._rank(seed, "entity", "A", "A01") == hmac.new(seed, b"entity\x00A\x00A01", hashlib.sha256).digest()
 
 
+@pytest.mark.parametrize("key_length", [0, 1, 32, 63, 64, 65, 200])
+def test_the_spelled_out_hmac_of_the_ranker_equals_the_standard_library_hmac_for_any_key_length(key_length):
+    rng = random.Random(key_length)
+    seed = bytes(rng.randrange(256) for _ in range(key_length))
+    rank = v._ranker(seed, "entity", "层A")
+    for last in ("", "9137090233445566X", "L:本地-0001", "x" * 300):
+        want = hmac.new(seed, "entity\x00层A\x00".encode() + last.encode(), hashlib.sha256).digest()
+        assert rank(last) == want
+
+
 def test_ids_that_are_not_valid_utf8_or_repeat_are_rejected():
     for population in ({"A": ["ok", "\ud800"]}, {"A": ["x", "x"]}, {"A": ["x"], "B": ["x"]}, {"A": ["a\tb"]}):
         with pytest.raises(v.InvalidDrawInput):

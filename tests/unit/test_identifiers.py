@@ -271,3 +271,33 @@ def test_malformed_registration_numbers_are_reported(number: str, expected: str)
     problems = validate_registration_number(number)
     assert expected in codes_of(problems)
     assert "registration_number.check_digit" not in codes_of(problems)
+
+
+def _checked_the_long_way(code: str) -> bool:
+    """Validity from the definition: shape, then both check characters by the public functions."""
+    if len(code) != 18 or any(c not in CREDIT_CODE_CHARSET for c in code):
+        return False
+    if not (code[2:8].isascii() and code[2:8].isdigit()):
+        return False
+    return code[16] == org_code_check_char(code[8:16]) and code[17] == credit_code_check_char(code[:17])
+
+
+def test_the_fast_verdict_on_credit_codes_agrees_with_the_definition_on_valid_and_damaged_codes():
+    rng = random.Random(32100)
+    noise = CREDIT_CODE_CHARSET + "IOSVZabcxy -＝١٢"
+    valid = 0
+    for _ in range(20_000):
+        code = generate_credit_code(rng, division=rng.choice(["370902", "110101", "440305"]))
+        roll = rng.random()
+        if roll < 0.4:
+            at = rng.randrange(18)
+            code = code[:at] + rng.choice(noise) + code[at + 1:]
+        elif roll < 0.45:
+            code = code[:rng.randrange(18)]
+        elif roll < 0.5:
+            code = code.lower()
+        ok = _checked_the_long_way(code)
+        valid += ok
+        assert is_valid_credit_code(code) == ok, code
+        assert (validate_credit_code(code) == []) == ok, code
+    assert 10_000 < valid < 19_000  # both verdicts were exercised

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from backend.directory import rules, standard
@@ -43,6 +44,7 @@ REQUIRED = tuple(c.field for c in standard.ENTITY_COLUMNS if c.required and c.fi
 _TABLE = MarketEntity.__table__
 _LINKS = ("supervising_departments", "sub_directories")
 _NONE: frozenset[int] = frozenset()
+_KEY_ARRAY = postgresql.ARRAY(sa.String())
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _STAGED = ("job_id", "seq", "new_seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
            "sub_directories", "latitude_json", "longitude_json", "before", "after")
@@ -63,6 +65,12 @@ def _local_id(raw: Any) -> str | None:
     return value
 
 
+def _memo(parse: Any) -> Any:
+    """A parser of a column with few distinct cells (types, codes, dates), remembering its recent
+    answers (cells that cannot be read are not remembered: they raise every time)."""
+    return functools.lru_cache(maxsize=4096, typed=True)(parse)
+
+
 def _parsers() -> dict[str, Any]:
     types = cells.label_lookup(standard.ENTITY_TYPE_LABELS)
     statuses = cells.label_lookup(standard.REGISTRATION_STATUS_LABELS)
@@ -70,12 +78,12 @@ def _parsers() -> dict[str, Any]:
     partial = functools.partial
     return {
         "credit_code": cells.code, "registration_number": cells.code, "local_id": _local_id,
-        "name": _free_text("name"), "entity_type": partial(cells.enum, lookup=types),
+        "name": _free_text("name"), "entity_type": _memo(partial(cells.enum, lookup=types)),
         "legal_representative": _free_text("legal_representative"),
         "registered_address": _free_text("registered_address"), "business_address": _free_text("business_address"),
-        "division_code": cells.code, "industry_code": cells.code,
-        "registration_status": partial(cells.enum, lookup=statuses),
-        "registered_on": cells.day, "risk_class": cells.code,
+        "division_code": _memo(cells.code), "industry_code": _memo(cells.code),
+        "registration_status": _memo(partial(cells.enum, lookup=statuses)),
+        "registered_on": _memo(cells.day), "risk_class": _memo(cells.code),
         "longitude": partial(cells.number, low=-180, high=180), "latitude": partial(cells.number, low=-90, high=90),
         "supervising_departments": partial(cells.values_list, separators=sep),
         "sub_directories": partial(cells.values_list, separators=sep),
@@ -141,7 +149,10 @@ class EntityImporter:
             for f in KEYS:
                 if row.values.get(f):
                     wanted[f].add(row.values[f])
-        conditions = [_TABLE.c[f].in_(sorted(values)) for f, values in wanted.items() if values]
+        postgres = session.get_bind().dialect.name == "postgresql"
+        conditions = [_TABLE.c[f] == sa.any_(sa.bindparam(f"wanted_{f}", sorted(values), type_=_KEY_ARRAY))
+                      if postgres else _TABLE.c[f].in_(sorted(values))  # one array parameter, not 5,000
+                      for f, values in wanted.items() if values]
         found: dict[int, dict[str, Any]] = {}
         if conditions:
             query = sa.select(_TABLE.c.id, _TABLE.c.version, *(_TABLE.c[c] for c in ENTITY_VALUE_COLUMNS))
@@ -280,7 +291,7 @@ class EntityImporter:
                 head = (job, row.number, self.new_entities, None, None, "create")
                 subs = _json_list(sorted(labels[s] for s in new_subs))
                 latitude, longitude = out["latitude"], out["longitude"]
-                tail = (_json_list(out["supervising_departments"]), subs,
+                tail = (_json_list(sorted(out["supervising_departments"])), subs,  # as snapshot() sorts
                         None if latitude is None else repr(latitude), None if longitude is None else repr(longitude),
                         None, None)
             else:

@@ -14,9 +14,11 @@ belongs to a process that died: reading it marks it failed (`import.abandoned`).
 """
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -276,7 +278,8 @@ def run_job(job_id: uuid.UUID, path: Path, principal: Principal, on_progress: Pr
     run = _Run(job, path, principal, on_progress)
     try:
         try:
-            importer = run.check()
+            with _heap_frozen():
+                importer = run.check()
         except FileRejected as exc:
             run.report.add(exc.line, "", "", exc.code, exc.message)
             run.end("rejected", exc.code, exc.message)
@@ -288,7 +291,8 @@ def run_job(job_id: uuid.UUID, path: Path, principal: Principal, on_progress: Pr
             elif run.dry_run:
                 run.end("succeeded", None, None)
             else:
-                run.apply(importer)
+                with _heap_frozen():
+                    run.apply(importer)
     except JobAbandoned:
         log.warning("import job %s was marked failed while it ran", job_id)
     except Exception as exc:  # noqa: BLE001 - the job must end in a recorded state whatever happened
@@ -305,6 +309,20 @@ def run_job(job_id: uuid.UUID, path: Path, principal: Principal, on_progress: Pr
         done = session.get(ImportJob, job_id, populate_existing=True)
         assert done is not None
     return done
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """The objects that exist when the file starts (the application's modules, mappers, caches)
+    are left out of cyclic garbage collection while it is read: every batch makes tens of
+    thousands of short-lived rows, and each full collection they trigger would rescan all of
+    the application (a fifth of the import's CPU time at 100,000 rows). Collection itself goes
+    on for everything made meanwhile, so memory stays flat; the frozen objects return afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _failure(exc: Exception) -> tuple[str, str]:
