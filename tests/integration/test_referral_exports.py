@@ -1,0 +1,118 @@
+"""The evidence package of a referral case: streamed over the API to the handlers and their head with
+a stated reason, audited, and exported by `flask evidence`; every package passes the verifier."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from backend.audit.checkpoint import public_key_b64
+from backend.audit.model import AuditEntry
+from backend.audit.services import signing_key
+from backend.db import db
+from backend.evidence import verify
+from tests.support.referrals import ReferralWorld, referral_world
+
+
+@pytest.fixture
+def world(app, client, make_user, auth_headers) -> ReferralWorld:  # type: ignore[no-untyped-def]
+    return referral_world(app, client, make_user, auth_headers)
+
+
+def pinned_key(app: Flask) -> bytes:
+    with app.app_context():
+        return base64.b64decode(public_key_b64(signing_key()))
+
+
+def entries(app: Flask, action: str) -> list[AuditEntry]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)))
+
+
+@pytest.mark.parametrize("who", ["officer1", "officer2", "head"])
+def test_a_handler_or_the_head_gets_a_streamed_package_that_verifies(world: ReferralWorld, who: str) -> None:
+    case_id = world.approved()
+    resp = world.export(case_id, who=who, reason="移送泰安市公安局")
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.mimetype == "application/zip" and resp.is_streamed
+    assert "attachment" in resp.headers["Content-Disposition"]
+    package = resp.get_data()
+    report = verify.verify_package(io.BytesIO(package), [pinned_key(world.app)])
+    assert report.problems == []
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        base = archive.namelist()[0].split("/")[0]
+        info = archive.read(f"{base}/bag-info.txt").decode()
+        custody = json.loads(archive.read(f"{base}/data/custody/custody-log.json"))
+        proofs = json.loads(archive.read(f"{base}/data/audit/proofs.json"))
+    case = world.call("head", "GET", f"/{case_id}").get_json()
+    assert f"External-Identifier: {case['case_number']}" in info and "Export-Reason: 移送泰安市公安局" in info
+    assert len(custody["items"]) == len(world.draft.evidence)
+    actions = {e["action"] for e in proofs["entries"]}
+    assert {"field.record_submit", "referral.opened", "referral.verified", "referral.decided"} <= actions
+    [requested] = entries(world.app, "referral.export")
+    [completed] = entries(world.app, "evidence.package_export")
+    assert requested.object_id == completed.object_id == case["case_number"]
+    assert requested.actor == str(world.users[who])
+    assert requested.leaf_index < completed.leaf_index
+
+
+def test_the_export_request_records_its_reason_in_the_audited_payload(world: ReferralWorld) -> None:
+    from backend.audit.canonical import canonical_json, sha256_hex
+
+    case_id = world.approved()
+    resp = world.export(case_id, reason="法院调取证据")
+    package = resp.get_data()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        info = archive.read(archive.namelist()[0].split("/")[0] + "/bag-info.txt").decode()
+    package_id = next(line.split(": ", 1)[1] for line in info.splitlines() if line.startswith("Package-Id"))
+    [requested] = entries(world.app, "referral.export")
+    payload = {"package_id": package_id, "reason": "法院调取证据", "exported_by": "Officer1（officer1）",
+               "items": len(world.draft.evidence)}
+    assert requested.payload_sha256 == sha256_hex(canonical_json(payload))
+
+
+@pytest.mark.parametrize(("who", "code"), [
+    ("third", "referral.export_forbidden"),  # an officer of the department who is not a handler
+    ("other_head", "auth.out_of_scope"),  # the head of another department
+    ("auditor", "auth.forbidden"),
+])
+def test_others_may_not_export(world: ReferralWorld, who: str, code: str) -> None:
+    case_id = world.approved()
+    resp = world.export(case_id, who=who)
+    assert resp.status_code == 403 and resp.get_json()["code"] == code
+    assert entries(world.app, "referral.export") == []
+
+
+@pytest.mark.parametrize(("reason", "code"), [(None, "validation.failed"), ("", "validation.failed"),
+                                              ("   ", "referral.reason_required")])
+def test_an_export_without_a_reason_is_refused(world: ReferralWorld, reason: str | None, code: str) -> None:
+    case_id = world.approved()
+    resp = world.export(case_id, reason=reason)
+    assert resp.status_code == 422 and resp.get_json()["code"] == code, resp.get_json()
+    assert entries(world.app, "referral.export") == []
+
+
+def test_a_case_not_yet_approved_has_no_package(world: ReferralWorld) -> None:
+    case_id = world.opened()
+    world.verify(case_id)
+    resp = world.export(case_id)
+    assert resp.status_code == 409 and resp.get_json()["code"] == "referral.not_approved"
+
+
+def test_the_cli_lists_the_cases_and_exports_one_that_verifies(world: ReferralWorld, runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case_id = world.approved()
+    number = world.call("head", "GET", f"/{case_id}").get_json()["case_number"]
+    listed = runner.invoke(args=["evidence", "list"])
+    assert listed.exit_code == 0 and f"{number}\tapproved\t{len(world.draft.evidence)} items" in listed.output
+    out = tmp_path / "case.zip"
+    result = runner.invoke(args=["evidence", "export", number, "-o", str(out), "--exported-by", "张明"])
+    assert result.exit_code == 0, result.output
+    assert verify.verify_package(str(out), [pinned_key(world.app)]).problems == []
+    unknown = runner.invoke(args=["evidence", "export", "泰市监移〔1999〕1号", "-o", str(tmp_path / "x.zip")])
+    assert unknown.exit_code == 1 and "evidence.case_not_found" in unknown.output
