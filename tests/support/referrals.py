@@ -106,3 +106,62 @@ def referral_world(app: Flask, client: FlaskClient, make_user: Any, auth_headers
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["complete"], resp.get_json()
     return ReferralWorld(app, client, users, headers, draft)
+
+
+# ------------------------------------------------------------------ the route-policy table
+
+
+def table_transfer_record(app: Flask) -> str:
+    """A record the policy table's inspector submitted, whose follow-up is a transfer: its id."""
+    import sqlalchemy as sa
+
+    from backend.accounts.model import User
+    from backend.db import db
+    from backend.field import records
+    from backend.policy import Principal
+    from tests.support.field import TABLE_CALLERS, table_draft
+
+    draft = table_draft(app)
+    with app.test_request_context():
+        user = db.session.scalar(sa.select(User).where(User.username == TABLE_CALLERS[0]))
+        principal = Principal(user.id, user.username, user.department_id, None, frozenset({"inspector"}))
+        records.submit(principal, draft.body(followup=TRANSFER))
+    return draft.id
+
+
+def table_handlers(app: Flask) -> list[int]:
+    """The user ids of the policy table's inspector and team lead, officers of the table's assignment."""
+    import sqlalchemy as sa
+
+    from backend.accounts.model import User
+    from backend.db import db
+    from tests.support.field import TABLE_CALLERS, table_assignment
+
+    table_assignment(app)
+    with app.app_context():
+        return [db.session.scalar(sa.select(User.id).where(User.username == name)) for name in TABLE_CALLERS]
+
+
+def seed_case(app: Flask, department: str, state: str = "verifying") -> int:
+    """A case of `department` in `state` whose handlers are the table's inspector and team lead (once
+    verified), inserted directly: the policy table addresses it by id."""
+    import sqlalchemy as sa
+
+    from backend.db import unit_of_work
+    from backend.referrals.model import ReferralCase
+    from tests.support.draws import department_id
+
+    record_id = uuid.UUID(table_transfer_record(app))
+    handlers = [] if state == "verifying" else table_handlers(app)
+    transferred = datetime.now(timezone.utc) - timedelta(hours=1) if state == "transferred" else None
+    with app.test_request_context(), unit_of_work() as session:
+        dept = department_id(app, department)
+        serial = (session.scalar(sa.select(sa.func.max(ReferralCase.serial))) or 0) + 1
+        case = ReferralCase(case_number=f"测移〔2026〕{serial}号", department_id=dept, year=2026, serial=serial,
+                            record_id=record_id, record_revision=1, state=state, receiving_authority="泰安市公安局",
+                            reason="route table", handlers=handlers, report={}, transferred_at=transferred,
+                            opened_by=session.scalar(
+                                sa.select(sa.func.min(sa.text("id"))).select_from(sa.text("user_account"))))
+        session.add(case)
+        session.flush()
+        return case.id
