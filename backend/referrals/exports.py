@@ -30,7 +30,7 @@ from backend.evidence.inputs import PackageInput
 from backend.evidence.package import PackageResult, bag_name, export_package
 from backend.policy import Principal
 from backend.referrals.package_source import build_input
-from backend.referrals.services import _case
+from backend.referrals.services import load_case
 
 log = logging.getLogger("ssgk.referrals")
 CHUNK = 1024 * 1024
@@ -50,7 +50,7 @@ def start_export(principal: Principal, case_id: int, reason: str) -> Export:
         raise ValidationFailed("State why the package is exported.", code="referral.reason_required",
                                errors={"json": {"reason": ["required"]}})
     with unit_of_work() as session:
-        case = _case(session, case_id)
+        case = load_case(session, case_id)
         is_head = Role.DEPARTMENT_HEAD.value in principal.roles and principal.department_id == case.department_id
         if principal.user_id not in case.handlers and not is_head:
             raise Forbidden("Only the case's handlers and their department head may export its evidence.",

@@ -40,7 +40,8 @@ def department_of_case(view_args: dict[str, Any]) -> int | None:
     return db.session.scalar(sa.select(ReferralCase.department_id).where(ReferralCase.id == view_args["case_id"]))
 
 
-def _case(session: Session, case_id: int) -> ReferralCase:
+def load_case(session: Session, case_id: int) -> ReferralCase:
+    """The case, read afresh; 404 `referral.not_found`."""
     case = session.get(ReferralCase, case_id, populate_existing=True)
     if case is None:
         raise NotFound(f"There is no referral case {case_id}.", code="referral.not_found")
@@ -155,7 +156,7 @@ def verify(principal: Principal, case_id: int, body: dict[str, Any], *, now: dat
     """The officers' written report: the head's decision is due 3 working days after it."""
     now = now or utcnow()
     with unit_of_work() as session:
-        case = _case(session, case_id)
+        case = load_case(session, case_id)
         _in_order(case, "verifying", step="verification")
         _check_handlers(session, case, principal, body["handlers"])
         due = deadlines.decision_due(now, load_calendar(session))
@@ -170,7 +171,7 @@ def decide(principal: Principal, case_id: int, body: dict[str, Any], *, now: dat
     """The department head approves the transfer (due within 24 hours then) or refuses it with reasons."""
     now = now or utcnow()
     with unit_of_work() as session:
-        case = _case(session, case_id)
+        case = load_case(session, case_id)
         _in_order(case, "awaiting_decision", step="the decision")
         if principal.user_id in case.handlers:
             raise Forbidden("A head who verified the case cannot also decide it.", code="referral.decider_is_handler")
@@ -193,7 +194,7 @@ def transfer(principal: Principal, case_id: int, body: dict[str, Any], *, now: d
     """The handlers record that the case went to the receiving organ."""
     now = now or utcnow()
     with unit_of_work() as session:
-        case = _case(session, case_id)
+        case = load_case(session, case_id)
         _handler(case, principal)
         _in_order(case, "approved", step="the transfer")
         due = case.due_at
@@ -209,7 +210,7 @@ def acknowledge(principal: Principal, case_id: int, body: dict[str, Any], *, now
     """The receiving organ signed the receipt (回执): who, when, its number."""
     now = now or utcnow()
     with unit_of_work() as session:
-        case = _case(session, case_id)
+        case = load_case(session, case_id)
         _handler(case, principal)
         _in_order(case, "transferred", step="the acknowledgement")
         received_at: datetime = body["received_at"]
@@ -230,7 +231,7 @@ def acknowledge(principal: Principal, case_id: int, body: dict[str, Any], *, now
 
 def get_case(principal: Principal, case_id: int) -> ReferralCase:
     with unit_of_work() as session:
-        return _case(session, case_id)
+        return load_case(session, case_id)
 
 
 def list_cases(principal: Principal, *, state: str | None = None, overdue: bool | None = None,
