@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 import sqlalchemy as sa
 from flask import Flask
 
@@ -116,3 +117,29 @@ def test_the_cli_lists_the_cases_and_exports_one_that_verifies(world: ReferralWo
     assert verify.verify_package(str(out), [pinned_key(world.app)]).problems == []
     unknown = runner.invoke(args=["evidence", "export", "泰市监移〔1999〕1号", "-o", str(tmp_path / "x.zip")])
     assert unknown.exit_code == 1 and "evidence.case_not_found" in unknown.output
+
+
+def test_the_documents_are_filled_from_the_case(world: ReferralWorld) -> None:
+    case_id = world.approved()
+    package = world.export(case_id).get_data()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        base = archive.namelist()[0].split("/")[0]
+        letter = archive.read(f"{base}/data/documents/03-涉嫌犯罪案件移送书.pdf")
+        record = archive.read(f"{base}/data/documents/01-现场笔录.pdf")
+        report = archive.read(f"{base}/data/documents/04-调查报告.pdf")
+    letter_text, record_text, report_text = (
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+        for pdf in (letter, record, report))
+    number = world.call("head", "GET", f"/{case_id}").get_json()["case_number"]
+    for expected in (number, "泰安市公安局", "泰安市市场监管局", "销售不符合安全标准的食品罪"):
+        assert expected in letter_text, expected
+    assert "同意移送。负责人：Head" in report_text and "调查人员" in report_text
+    assert "现场发现超过保质期的熟肉制品" in record_text and "当事人签字确认" in record_text
+
+
+def test_a_case_whose_evidence_has_not_all_arrived_has_no_package(app, client, make_user, auth_headers) -> None:  # type: ignore[no-untyped-def]
+    world = referral_world(app, client, make_user, auth_headers, unsent=1)
+    case_id = world.approved()
+    resp = world.export(case_id)
+    assert resp.status_code == 409 and resp.get_json()["code"] == "referral.evidence_incomplete"
+    assert resp.get_json()["details"]["missing"] == [world.draft.evidence[-1].id]
