@@ -11,8 +11,16 @@ from flask_smorest import Blueprint
 from backend.pagination import SelectPage
 from backend.policy import current_principal, requires
 from backend.referrals import exports, services
-from backend.referrals.schemas import (AcknowledgementSchema, CaseQuerySchema, CaseSchema, DecisionSchema,
-                                       ExportSchema, OpenCaseSchema, TransferSchema, VerifySchema)
+from backend.referrals.schemas import (
+    AcknowledgementSchema,
+    CaseQuerySchema,
+    CaseSchema,
+    DecisionSchema,
+    ExportSchema,
+    OpenCaseSchema,
+    TransferSchema,
+    VerifySchema,
+)
 from backend.referrals.services import department_of_case
 from backend.referrals.views import case_view
 

@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 import sqlalchemy as sa
 from flask import Flask
+from pypdf import PdfReader
 
 from backend.audit.checkpoint import public_key_b64
 from backend.audit.model import AuditEntry

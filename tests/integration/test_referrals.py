@@ -191,7 +191,6 @@ def test_late_steps_are_listed_as_overdue_and_recorded_as_late(app, world: Refer
     case_id = world.opened()
     with app.test_request_context():
         officer = Principal(world.users["officer1"], "officer1", 0, None, frozenset({"inspector"}))
-        head = Principal(world.users["head"], "head", 0, None, frozenset({"department_head"}))
         long_ago = datetime.now(timezone.utc) - timedelta(days=30)
         services.verify(officer, case_id, {"handlers": [world.users["officer1"], world.users["officer2"]],
                                            "report": {"investigation": "x"}}, now=long_ago)

@@ -13,7 +13,12 @@ from werkzeug.test import TestResponse
 
 from tests.support.apps import OTHER_DEPARTMENT, OWN_DEPARTMENT
 from tests.support.draws import seed_entities
-from tests.support.field import RecordDraft, checklist_item, linked_inspector, make_assignments
+from tests.support.field import (
+    RecordDraft,
+    checklist_item,
+    linked_inspector,
+    make_assignments,
+)
 from tests.support.uploads import Tus
 
 TRANSFER = [{"code": "case_transfer", "done": False, "date": None, "note": "涉嫌销售过期食品，移交办案机构"}]
