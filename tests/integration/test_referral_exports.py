@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -143,3 +144,19 @@ def test_a_case_whose_evidence_has_not_all_arrived_has_no_package(app, client, m
     resp = world.export(case_id)
     assert resp.status_code == 409 and resp.get_json()["code"] == "referral.evidence_incomplete"
     assert resp.get_json()["details"]["missing"] == [world.draft.evidence[-1].id]
+
+
+def test_the_package_leaves_in_blocks_of_at_most_one_mebibyte_as_it_is_built(app, client, make_user, auth_headers) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from backend.referrals.exports import CHUNK
+
+    noise = Image.frombytes("RGB", (1400, 1000), os.urandom(1400 * 1000 * 3))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=95)  # about 1.6 MB that does not compress
+    world = referral_world(app, client, make_user, auth_headers, first_photo=out.getvalue())
+    resp = world.export(world.approved())
+    assert resp.status_code == 200 and resp.is_streamed
+    blocks = [len(block) for block in resp.response]
+    assert len(blocks) >= 2 and max(blocks) <= CHUNK
+    assert sum(blocks) > len(out.getvalue())

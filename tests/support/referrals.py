@@ -85,8 +85,9 @@ class ReferralWorld:
 
 
 def referral_world(app: Flask, client: FlaskClient, make_user: Any, auth_headers: Any, *,
-                   followup: list[dict[str, Any]] | None = None, photos: int = 2, unsent: int = 0) -> ReferralWorld:
-    """`unsent`: how many of the record's photos never arrive."""
+                   followup: list[dict[str, Any]] | None = None, photos: int = 2, unsent: int = 0,
+                   first_photo: bytes | None = None) -> ReferralWorld:
+    """`unsent`: how many of the record's photos never arrive; `first_photo`: the first photo's bytes."""
     users, inspectors, headers = {}, {}, {}
     for username, (department, role, linked) in PEOPLE.items():
         users[username] = make_user(username, role, department=department)
@@ -99,6 +100,8 @@ def referral_world(app: Flask, client: FlaskClient, make_user: Any, auth_headers
                                     OWN_DEPARTMENT)
     draft = RecordDraft(assignment, [item], [f"I{inspectors['officer1']}", f"I{inspectors['officer2']}"],
                         photos=photos, notes="现场发现超过保质期的熟肉制品")
+    if first_photo is not None:
+        draft.pictures[0].data = first_photo
     captured = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
     declared = [{**e.declared(item), "captured_at": captured, "captured_by": f"I{inspectors['officer1']}"}
                 for e in draft.evidence]
