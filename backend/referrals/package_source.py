@@ -81,7 +81,13 @@ def _facts(session: Session, case: ReferralCase, body: dict[str, Any], officers:
         contact=report.get("contact", ""),
         items=tuple(inputs.InvolvedItem(i["name"], i.get("specification", ""), i["quantity"], i.get("unit", ""),
                                         i.get("note", "")) for i in report.get("items", [])),
-        attachments=tuple(report.get("attachments", [])))
+        attachments=tuple(report.get("attachments", [])), investigators=_investigators(session, case))
+
+
+def _investigators(session: Session, case: ReferralCase) -> tuple[inputs.Officer, ...]:
+    """The officers who verified the case (its handlers), by their directory entries, in the order named."""
+    linked = {i.user_id: i for i in session.scalars(sa.select(Inspector).where(Inspector.user_id.in_(case.handlers)))}
+    return tuple(inputs.Officer(linked[u].name, linked[u].certificate_number) for u in case.handlers if u in linked)
 
 
 def _items(session: Session, body: dict[str, Any], inspectors: dict[str, Inspector]

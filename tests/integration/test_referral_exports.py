@@ -134,7 +134,7 @@ def test_the_documents_are_filled_from_the_case(world: ReferralWorld) -> None:
     number = world.call("head", "GET", f"/{case_id}").get_json()["case_number"]
     for expected in (number, "泰安市公安局", "泰安市市场监管局", "销售不符合安全标准的食品罪"):
         assert expected in letter_text, expected
-    assert "同意移送。负责人：Head" in report_text and "调查人员" in report_text
+    assert "同意移送。负责人：Head" in report_text
     assert "现场发现超过保质期的熟肉制品" in record_text and "当事人签字确认" in record_text
 
 
@@ -160,3 +160,31 @@ def test_the_package_leaves_in_blocks_of_at_most_one_mebibyte_as_it_is_built(app
     blocks = [len(block) for block in resp.response]
     assert len(blocks) >= 2 and max(blocks) <= CHUNK
     assert sum(blocks) > len(out.getvalue())
+
+
+def documents_text(package: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        pdf = archive.read(archive.namelist()[0].split("/")[0] + f"/data/documents/{name}")
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+
+
+def test_the_investigation_report_names_who_verified_and_the_on_site_record_who_checked(world: ReferralWorld) -> None:
+    from backend.directory.model import Inspector
+
+    case_id = world.opened()
+    assert world.verify(case_id, handlers=("officer1", "third")).status_code == 200
+    assert world.decide(case_id).status_code == 200
+    package = world.export(case_id).get_data()
+    with world.app.app_context():
+        name = {u: db.session.scalar(sa.select(Inspector.name).where(Inspector.user_id == world.users[u]))
+                for u in ("officer1", "officer2", "third")}
+    report = documents_text(package, "04-调查报告.pdf")
+    investigators = report[report.index("调查人员", report.index("六、处理意见")):report.index("负责人审批意见")]
+    on_site = documents_text(package, "01-现场笔录.pdf")
+
+    def named(who: str, text: str) -> bool:
+        return f"{name[who]}（执法证号" in text
+
+    assert named("officer1", investigators) and named("third", investigators)
+    assert not named("officer2", investigators)
+    assert named("officer2", on_site) and not named("third", on_site)
