@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.draws import cli as draws_cli
     from backend.directory.importing import cli as directory_import_cli
     from backend.errors import register_error_handlers
+    from backend.referrals import package_source as referral_cases
     from backend.views import register_views
 
     logs.configure_logging(app)
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     audit_cli.init_app(app)
     demo_cli.init_app(app)
     evidence_cli.init_app(app)
+    referral_cases.init_app(app)
     draws_cli.init_app(app)
     directory_import_cli.init_app(app)
     return app

@@ -101,6 +101,15 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "draws.read_record": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY,
                           Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
                           Role.TEAM_LEAD: Scope.DEPARTMENT},
+    # referral cases (docs/evidence-package.md, "Referral cases"): the officers of a department open and work
+    # them (services check that the caller verified the case), only its head decides; the evidence package
+    # goes to the case's handlers and their head (services check which), with a stated reason
+    "referrals.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+                       Role.TEAM_LEAD: Scope.DEPARTMENT, Role.INSPECTOR: Scope.DEPARTMENT},
+    "referrals.handle": {Role.INSPECTOR: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT},
+    "referrals.decide": {Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
+    "referrals.export": {Role.DEPARTMENT_HEAD: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT,
+                         Role.INSPECTOR: Scope.DEPARTMENT},
 }
 
 

@@ -20,6 +20,9 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
     ("inspector1", "检查员一（演示）", "market_regulation", (Role.INSPECTOR,)),
     ("inspector2", "检查员二（演示）", "market_regulation", (Role.INSPECTOR,)),
     ("inspector3", "检查员三（演示）", "ecology", (Role.INSPECTOR,)),
+    # the officers of the demo referral case, linked to the inspectors its draw picks (backend/referrals/demo.py)
+    ("officer1", "执法人员一（演示）", "market_regulation", (Role.INSPECTOR,)),
+    ("officer2", "执法人员二（演示）", "market_regulation", (Role.INSPECTOR,)),
     ("head", "局长（演示）", "market_regulation", (Role.DEPARTMENT_HEAD,)),
     ("auditor", "联席会议办公室（演示）", "market_regulation", (Role.AUDITOR,)),
 )
@@ -49,8 +52,10 @@ def load_demo() -> dict[str, int]:
     from backend.directory.demo_data import load_directories
     from backend.demo.catalog_content import load_catalog_demo
     from backend.draws.demo import load_draw_demo
+    from backend.referrals.demo import load_referral_demo
     from backend.results.demo import load_results_demo
 
-    # accounts first: the demo inspectors are linked to them; the draw needs all the rest; results need the draw
+    # accounts first: the demo inspectors are linked to them; the draw needs all the rest; results and
+    # the referral case need the draw
     return {"accounts created": load_accounts(), **load_directories(), **load_catalog_demo(), **load_draw_demo(),
-            **load_results_demo()}
+            **load_results_demo(), **load_referral_demo()}

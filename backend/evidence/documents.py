@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from backend.evidence.inputs import CaseFacts
+from backend.evidence.inputs import CaseFacts, Officer
 from backend.evidence.pdf import CaseDocument
 
 BEIJING = timezone(timedelta(hours=8))  # China has one zone and no daylight saving
@@ -65,8 +65,8 @@ def gps_text(gps: tuple[float, float] | None) -> str:
     return "未记录" if gps is None else f"{gps[0]:.6f}, {gps[1]:.6f}"
 
 
-def officers_text(facts: CaseFacts) -> str:
-    return "、".join(f"{o.name}（执法证号 {o.credential_no}）" for o in facts.officers)
+def officers_text(facts: CaseFacts, officers: tuple[Officer, ...] | None = None) -> str:
+    return "、".join(f"{o.name}（执法证号 {o.credential_no}）" for o in (facts.officers if officers is None else officers))
 
 
 def _party_fields(facts: CaseFacts) -> list[tuple[str, str]]:
@@ -156,12 +156,13 @@ def investigation_report(d: DocumentData) -> bytes:
     doc.paragraph(f"涉嫌罪名：{f.suspected_offence or '—'}。{f.legal_basis}")
     doc.heading("六、处理意见")
     doc.paragraph(f.opinion)
+    investigators = f.investigators or f.officers
     doc.heading("调查人员")
-    doc.paragraph(officers_text(f), indent=False)
+    doc.paragraph(officers_text(f, investigators), indent=False)
     doc.heading("负责人审批意见")
     approved = chinese_date(f.approved_on) if f.approved_on else "____年__月__日"
     doc.paragraph(f"同意移送。负责人：{f.approver or '________'}　　{approved}", indent=False)
-    doc.signature_lines([f"调查人员 {o.name}" for o in f.officers])
+    doc.signature_lines([f"调查人员 {o.name}" for o in investigators])
     return doc.render()
 
 

@@ -68,6 +68,7 @@ class CaseFacts:
     contact: str = ""  # contact person and phone of the transferring authority
     items: tuple[InvolvedItem, ...] = ()
     attachments: tuple[str, ...] = ()  # further material, e.g. 检验报告
+    investigators: tuple[Officer, ...] = ()  # who verified the case (调查人员), when not the officers on site
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ entered but never published, so it is overdue from 7 April 2027; one was submitt
 reviewed, due on 13 April. The demo world is the first half of 2027, so the lists show them
 as of a day in it: `GET /api/v1/results/due?state=overdue&as_of=2027-04-09` (and
 `state=due_soon`). Officers of the teams without an account get a demo account
-`officer<inspector id>` (password as the other demo accounts), linked to their directory
+`officer-i<inspector id>` (password as the other demo accounts), linked to their directory
 record. The records declare their photos and signatures; the demo uploads no files.
 Loading twice changes nothing.
 """
@@ -51,7 +51,7 @@ def _officer_account(admin: Principal, inspector: Inspector) -> Principal:
     """The account linked to the inspector, made and linked when there is none."""
     if inspector.user_id is None:
         department = inspector.department.code
-        user = users.create_user(admin, {"username": f"officer{inspector.id}", "display_name": f"{inspector.name}（演示）",
+        user = users.create_user(admin, {"username": f"officer-i{inspector.id}", "display_name": f"{inspector.name}（演示）",
                                          "password": DEMO_PASSWORD, "department": department, "roles": ["inspector"],
                                          "jurisdiction": None})
         directory.update_inspector(admin, inspector.id, inspector.version, {"user_id": user.id})

@@ -1,4 +1,6 @@
-"""Packages from the platform's own data: the CLI, the case-provider seam, custody and proofs from the database."""
+"""Packages from the platform's own data: the CLI, the case-provider seam, custody and proofs from the database.
+
+The referral cases themselves: tests/integration/test_referral_exports.py."""
 from __future__ import annotations
 
 import base64
@@ -22,18 +24,26 @@ from backend.evidence_store.storage import storage
 from tests.support.evidence_packages import build_input, make_jpeg, store_item
 
 
-def test_listing_cases_says_clearly_that_there_are_none_yet(runner) -> None:  # type: ignore[no-untyped-def]
+def test_listing_without_referral_cases_prints_nothing(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(args=["evidence", "list"])
-    assert result.exit_code == 1
-    assert "evidence.no_referral_cases" in result.output
+    assert result.exit_code == 0 and result.output == ""
 
 
-def test_exporting_without_a_referral_case_module_fails_and_writes_nothing(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_exporting_an_unknown_case_fails_and_writes_nothing(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
     out.mkdir()
     result = runner.invoke(args=["evidence", "export", "泰市监移〔2026〕7号", "-o", str(out / "p.zip")])
-    assert result.exit_code == 1 and "evidence.no_referral_cases" in result.output
+    assert result.exit_code == 1 and "evidence.case_not_found" in result.output
     assert list(out.iterdir()) == []
+
+
+def test_without_a_provider_the_cli_says_there_are_no_referral_cases(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    provider = app.extensions.pop("ssgk.referral_cases")
+    try:
+        result = runner.invoke(args=["evidence", "list"])
+    finally:
+        cases.register_provider(app, provider)
+    assert result.exit_code == 1 and "evidence.no_referral_cases" in result.output
 
 
 class FakeCases:
@@ -58,7 +68,9 @@ def test_a_registered_provider_is_exported_verified_and_the_export_audited(app: 
                                      "--exported-by", "李华"])
         assert result.exit_code == 0, result.output
     finally:
-        app.extensions.pop("ssgk.referral_cases")
+        from backend.referrals.package_source import ReferralCases
+
+        cases.register_provider(app, ReferralCases())
     assert verify.verify_package(str(out)).problems == []
     with app.app_context():
         entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "evidence.package_export")).one()

@@ -40,6 +40,7 @@ from tests.support import uploads as ups
 from tests.support import draw_routes as drw
 from tests.support import field as fld
 from tests.support import results as res
+from tests.support import referrals as ref
 
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}  # added by Flask/werkzeug unless a view implements them
 FLASK_ENDPOINTS = {"static"}  # Flask's own static files, not part of the application
@@ -409,6 +410,27 @@ ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
         lambda w, d: Request(args={"entity_id": drw.seed_entities(w.app, {"A": 1})[0]})),
     ("/api/v1/results/due", "GET"): same(Request()),
     ("/api/v1/results/feed", "GET"): same(Request()),
+    # referral cases (docs/evidence-package.md, "Referral cases"): the list filters by scope; the table's inspector
+    # and team lead are the officers of a record whose follow-up is a transfer, so they may open a case from it,
+    # and they are the handlers of every seeded case (each request gets a fresh case in the state it needs).
+    # The table's record has no uploaded evidence, so an export ends in 409 referral.evidence_incomplete.
+    ("/api/v1/referrals", "GET"): same(Request(query={"state": "verifying"})),
+    ("/api/v1/referrals", "POST"): RouteCase(lambda w, d: Request(json={
+        "record_id": ref.table_transfer_record(w.app), "receiving_authority": "泰安市公安局", "reason": "route table"})),
+    ("/api/v1/referrals/<int:case_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"case_id": ref.seed_case(w.app, d)}, department=d)),
+    ("/api/v1/referrals/<int:case_id>/verification", "POST"): RouteCase(lambda w, d: Request(
+        args={"case_id": ref.seed_case(w.app, d)}, json={"handlers": ref.table_handlers(w.app), "report": ref.REPORT}, department=d)),
+    ("/api/v1/referrals/<int:case_id>/decision", "POST"): RouteCase(lambda w, d: Request(
+        args={"case_id": ref.seed_case(w.app, d, "awaiting_decision")}, json={"decision": "approve"}, department=d)),
+    ("/api/v1/referrals/<int:case_id>/transfer", "POST"): RouteCase(lambda w, d: Request(
+        args={"case_id": ref.seed_case(w.app, d, "approved")}, json={}, department=d)),
+    ("/api/v1/referrals/<int:case_id>/acknowledgement", "POST"): RouteCase(lambda w, d: Request(
+        args={"case_id": ref.seed_case(w.app, d, "transferred")}, department=d,
+        json={"received_by": "王警官", "received_at": datetime.now(timezone.utc).isoformat()})),
+    ("/api/v1/referrals/<int:case_id>/evidence-package", "POST"): RouteCase(lambda w, d: Request(
+        args={"case_id": ref.seed_case(w.app, d, "approved")}, json={"reason": "route table"}, department=d),
+        succeeds=False),
 }
 
 
