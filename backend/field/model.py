@@ -8,7 +8,7 @@ so concurrent duplicates of one submission make exactly one record.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime, utcnow
 
-RECORD_STATUSES = ("submitted", "under_review", "returned", "approved", "published")
+# docs/results.md: submitted -> under_review -> returned | lead_approved -> approved -> entered -> published
+RECORD_STATUSES = ("submitted", "under_review", "returned", "lead_approved", "approved", "entered", "published")
 AMENDABLE_STATUSES = ("submitted", "returned")
 
 
@@ -60,6 +61,8 @@ class CheckRecord(Base):
     created_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # the current revision's ended_at as a date in China: day 0 of the 20-working-day clock (R5.1)
+    ended_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
 
 
 class CheckRecordRevision(Base):
