@@ -5,6 +5,9 @@
 | `/public/` | home: the search box and the latest bulletins |
 | `/public/plans`, `/public/plans/<number>` | the plan bulletin (抽查计划公告) |
 | `/public/tasks`, `/public/tasks/<number>` | the task bulletin (抽查任务公告) with the draw's commitment and reveal |
+| `/public/tasks/<number>/results` | the task's result bulletin (抽查结果公告) |
+| `/public/search?q=` | published results by entity name, credit code or registration number (or a prefix) |
+| `/public/entities/<code>` | an entity's 抽查检查结果信息, corrected results marked 已更正 with their history |
 
 Each page reads the same bulletin functions as the public JSON API. Pages answer
 `Cache-Control: public, max-age=60` with an ETag (a matching If-None-Match gets 304);
@@ -18,11 +21,12 @@ from backend.draws import bulletin as task_bulletin
 from backend.errors import NotFound
 from backend.plans import bulletin as plan_bulletin
 from backend.policy import public
-from backend.publicsite import web
+from backend.publicsite import queries, web
 
 bp = Blueprint("public_site", __name__, url_prefix="/public", template_folder="templates")
 
 HOME_LATEST = 5
+TASK_RESULTS_PAGE = 100
 
 
 def not_found(what: str) -> Response:
@@ -34,7 +38,8 @@ def not_found(what: str) -> Response:
 def home() -> Response:
     plans = web.paged(plan_bulletin.published_plans(), 1, HOME_LATEST)
     tasks = web.paged(task_bulletin.published_tasks(), 1, HOME_LATEST)
-    return web.page("public/home.html", plans=plans, tasks=tasks)
+    results = web.paged(queries.latest(), 1, HOME_LATEST * 2)
+    return web.page("public/home.html", plans=plans, tasks=tasks, results=results)
 
 
 @bp.route("/plans")
@@ -68,6 +73,41 @@ def task(number: str) -> Response:
         return not_found("抽查任务")
     return web.page("public/task.html", task=bulletin,
                     verifier_sha256=bulletin["verifier"]["sha256"], verifier_url=bulletin["verifier"]["url"])
+
+
+@bp.route("/tasks/<string:number>/results")
+@public
+def task_results(number: str) -> Response:
+    try:
+        task = task_bulletin.find_published_task(number)
+    except NotFound:
+        return not_found("抽查任务")
+    results = web.paged(queries.of_task(task.id), web.page_number(), TASK_RESULTS_PAGE)
+    return web.page("public/task_results.html", task=task, results=results,
+                    rows=queries.with_history(results.items))
+
+
+@bp.route("/search")
+@public
+def search() -> Response:
+    q = queries.normalise(request.args.get("q"))
+    if not q:
+        return web.page("public/search.html", q="", results=None, rows=[], invalid=False)
+    if not queries.is_valid(q):
+        return web.page("public/search.html", 400, q="", results=None, rows=[], invalid=True)
+    results = web.paged(queries.search(q), web.page_number())
+    return web.page("public/search.html", q=q, results=results, rows=queries.with_history(results.items),
+                    code=queries.as_code(q), invalid=False)
+
+
+@bp.route("/entities/<string:code>")
+@public
+def entity(code: str) -> Response:
+    results = queries.of_entity(code)
+    if not results:
+        return not_found("检查对象的抽查检查结果")
+    return web.page("public/entity.html", results=results, code=code.strip().upper(),
+                    name=max(results, key=lambda v: v.current.published_at).current.entity_name)
 
 
 @bp.route("/static/<string:filename>")

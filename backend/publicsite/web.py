@@ -90,7 +90,8 @@ def page_number() -> int:
     return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else 1
 
 
-def paged(stmt: sa.Select[Any], page: int, size: int = PAGE_SIZE, *, scalars: bool = True) -> Paged:
+def paged(stmt: sa.Select[Any], page: int, size: int | None = None, *, scalars: bool = True) -> Paged:
+    size = size or PAGE_SIZE
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
     if (page - 1) * size >= total:
         return Paged([], total, page, size)
