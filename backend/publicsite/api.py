@@ -6,15 +6,15 @@ versions. Never a risk class, an inspector, or an internal id.
 """
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
 from marshmallow import Schema, fields, validate
 
 from backend.draws import bulletin as task_bulletin
 from backend.errors import NotFound
-from backend.pagination import SelectPage
 from backend.policy import public
 from backend.publicsite import queries, web
 
@@ -60,14 +60,36 @@ class PublicVersionedResultSchema(Schema):
     history = fields.List(fields.Nested(PublicResultVersionSchema), required=True)
 
 
+class SearchPage(Page):
+    """A search's ids, the first SEARCH_LIMIT of them read in one pass (which gives the count
+    too), and the rows of the page asked for."""
+
+    @cached_property
+    def _matches(self) -> list[int]:
+        return queries.matching_ids(self.collection)[0]
+
+    @property
+    def items(self) -> list[Any]:
+        first = self.page_params.first_item
+        return queries.rows(self._matches[first:first + self.page_params.page_size])
+
+    @property
+    def item_count(self) -> int:
+        return len(self._matches)
+
+
 @blp.route("/results")
 class PublicResultsView(MethodView):
     @public
     @blp.arguments(PublicResultQuerySchema, location="query")
     @blp.response(200, PublicResultSchema(many=True))
-    @blp.paginate(SelectPage)
+    @blp.paginate(SearchPage)
     def get(self, query: dict[str, Any]) -> Any:
-        """Current published results matching a name fragment or a code (or its prefix), newest first"""
+        """Current published results matching a name fragment (newest first) or a code or its prefix (by code)
+
+        At most the first 1,000 matches are counted and paged through: X-Pagination's total stops
+        at 1,000, and a query matching more should be narrowed.
+        """
         text = queries.normalise(query.get("q"))
         return queries.search(text) if text else queries.latest()
 

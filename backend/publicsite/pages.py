@@ -38,8 +38,7 @@ def not_found(what: str) -> Response:
 def home() -> Response:
     plans = web.paged(plan_bulletin.published_plans(), 1, HOME_LATEST)
     tasks = web.paged(task_bulletin.published_tasks(), 1, HOME_LATEST)
-    results = web.paged(queries.latest(), 1, HOME_LATEST * 2)
-    return web.page("public/home.html", plans=plans, tasks=tasks, results=results)
+    return web.page("public/home.html", plans=plans, tasks=tasks, results=queries.newest(HOME_LATEST * 2))
 
 
 @bp.route("/plans")
@@ -95,8 +94,9 @@ def search() -> Response:
         return web.page("public/search.html", q="", results=None, rows=[], invalid=False)
     if not queries.is_valid(q):
         return web.page("public/search.html", 400, q="", results=None, rows=[], invalid=True)
-    results = web.paged(queries.search(q), web.page_number())
-    return web.page("public/search.html", q=q, results=results, rows=queries.with_history(results.items),
+    results = web.paged_search(queries.search(q), web.page_number())
+    return web.page("public/search.html", q=q, results=results,
+                    rows=queries.with_history(queries.rows(results.items)),
                     code=queries.as_code(q), invalid=False)
 
 

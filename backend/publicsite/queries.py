@@ -6,8 +6,12 @@ is a new version of the same result, so the current version of a result is its r
 highest version, and the earlier rows are its history, shown marked as corrected.
 
 Search (by entity name fragment, by unified social credit code or registration number, whole
-or a prefix) uses the indexes of migration 0012_public_search: code prefixes are a range on a
-byte-ordered index (COLLATE "C" on PostgreSQL, SQLite's BINARY), so they never scan.
+or a prefix) runs in two steps: the matching ids, counted and ordered, from the covering
+indexes of migration 0012_public_search alone (name, code or publication time, with the
+result id, version and publication time: a name fragment scans the small name index instead
+of the table; the "current version" test is a probe of the unique (result_id, version)
+index); then the rows of one page by id. Code prefixes are a range on a byte-ordered index
+(COLLATE "C" on PostgreSQL, SQLite's BINARY).
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from sqlalchemy.orm import aliased
 from backend.db import db
 from backend.results.model import PublishedResult
 
+SEARCH_LIMIT = 1000  # matches counted and paged through; a broader query is asked to be narrowed
 CODE_QUERY = re.compile(r"[0-9A-Z]{2,18}")  # a credit code (18) or registration number (15), or a prefix
 QUERY_MAX = 100
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -68,17 +73,53 @@ def code_matches(code: str) -> sa.ColumnElement[bool]:
                   _starts_with(PublishedResult.registration_number, code))
 
 
-def search(text: str) -> sa.Select[tuple[PublishedResult]]:
-    """Current versions matching a name fragment, or a code (whole or prefix); newest first."""
+NEWEST_FIRST = (PublishedResult.published_at.desc(), PublishedResult.id.desc())
+
+
+def search(text: str) -> sa.Select[tuple[int]]:
+    """Ids of the current versions matching a name fragment (newest first), or a code, whole or its
+    first characters (by code, then newest first; of a prefix matching more than SEARCH_LIMIT
+    results, the first SEARCH_LIMIT in index order)."""
     code = as_code(text)
-    condition = code_matches(code) if code else PublishedResult.entity_name.contains(text, autoescape=True)
-    return (sa.select(PublishedResult).where(condition, IS_CURRENT)
-            .order_by(PublishedResult.published_at.desc(), PublishedResult.id.desc()))
+    if code is None:
+        return (sa.select(PublishedResult.id)
+                .where(PublishedResult.entity_name.contains(text, autoescape=True), IS_CURRENT).order_by(*NEWEST_FIRST))
+    found = (sa.select(PublishedResult.id, PublishedResult.published_at,
+                       sa.func.coalesce(PublishedResult.credit_code, PublishedResult.registration_number).label("code"))
+             .where(code_matches(code), IS_CURRENT).limit(SEARCH_LIMIT).subquery())
+    return sa.select(found.c.id).order_by(found.c.code, found.c.published_at.desc(), found.c.id.desc())
 
 
-def latest() -> sa.Select[tuple[PublishedResult]]:
-    return (sa.select(PublishedResult).where(IS_CURRENT)
-            .order_by(PublishedResult.published_at.desc(), PublishedResult.id.desc()))
+def matching_ids(stmt: sa.Select[tuple[int]]) -> tuple[list[int], bool]:
+    """The first SEARCH_LIMIT ids of a search, in order, and whether there are more: one pass
+    over the index, whose result also gives the count and every page."""
+    ids = list(db.session.scalars(stmt.limit(SEARCH_LIMIT + 1)))
+    return ids[:SEARCH_LIMIT], len(ids) > SEARCH_LIMIT
+
+
+def count(stmt: sa.Select[Any], limit: int | None = SEARCH_LIMIT) -> int:
+    """How many rows `stmt` selects, counting no further than `limit` + 1."""
+    inner = stmt.order_by(None)
+    if limit is not None:
+        inner = inner.limit(limit + 1)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(inner.subquery())) or 0
+
+
+def latest() -> sa.Select[tuple[int]]:
+    """Ids of every current version, newest first."""
+    return sa.select(PublishedResult.id).where(IS_CURRENT).order_by(*NEWEST_FIRST)
+
+
+def newest(n: int) -> list[PublishedResult]:
+    return rows(list(db.session.scalars(latest().limit(n))))
+
+
+def rows(ids: list[int]) -> list[PublishedResult]:
+    """The rows of these ids, in the order given."""
+    if not ids:
+        return []
+    found = {r.id: r for r in db.session.scalars(sa.select(PublishedResult).where(PublishedResult.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def of_task(task_id: int) -> sa.Select[tuple[PublishedResult]]:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask, Response, make_response, render_template, request
 
 from backend.db import db
+from backend.publicsite import queries
 
 STATIC = Path(__file__).parent / "static"
 BEIJING = timezone(timedelta(hours=8))
@@ -75,9 +76,10 @@ def asset_is_current(filename: str, version: str | None) -> bool:
 @dataclass(frozen=True)
 class Paged:
     items: list[Any]
-    total: int
+    total: int  # at most the limit paged through
     page: int
     size: int
+    more: bool = False  # more matches than the limit
 
     @property
     def pages(self) -> int:
@@ -90,14 +92,20 @@ def page_number() -> int:
     return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else 1
 
 
-def paged(stmt: sa.Select[Any], page: int, size: int | None = None, *, scalars: bool = True) -> Paged:
+def paged(stmt: sa.Select[Any], page: int, size: int | None = None) -> Paged:
+    """One page of `stmt`, counted."""
     size = size or PAGE_SIZE
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = queries.count(stmt, None)
     if (page - 1) * size >= total:
         return Paged([], total, page, size)
-    window = stmt.offset((page - 1) * size).limit(size)
-    items = list(db.session.scalars(window)) if scalars else list(db.session.execute(window))
-    return Paged(items, total, page, size)
+    return Paged(list(db.session.scalars(stmt.offset((page - 1) * size).limit(size))), total, page, size)
+
+
+def paged_search(stmt: sa.Select[tuple[int]], page: int, size: int | None = None) -> Paged:
+    """One page of a search's ids: only the first SEARCH_LIMIT matches are counted and paged through."""
+    size = size or PAGE_SIZE
+    ids, more = queries.matching_ids(stmt)
+    return Paged(ids[(page - 1) * size:page * size], len(ids), page, size, more)
 
 
 def page(template: str, status: int = 200, *, max_age: int = PAGE_MAX_AGE, **context: Any) -> Response:

@@ -72,6 +72,25 @@ def test_the_search_pages_with_the_pagination_header(published: PublishedWorld) 
     assert json.loads(resp.headers["X-Pagination"])["total"] == 3
 
 
+def test_a_code_prefix_lists_by_code(published: PublishedWorld) -> None:
+    for assignment in published.assignments[3:]:
+        publish(published.draw.app, assignment["id"])
+    codes = [r["credit_code"] for r in get(published.draw.client, "/results", q="9137", page_size=100)]
+    assert codes == sorted(a["credit_code"] for a in published.assignments)
+
+
+def test_only_the_first_matches_up_to_the_limit_are_counted(published: PublishedWorld,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from backend.publicsite import queries
+
+    monkeypatch.setattr(queries, "SEARCH_LIMIT", 2)
+    for q in ("泰山抽查测试", "9137"):
+        resp = published.draw.client.get(f"{API}/results", query_string={"q": q, "page_size": 1, "page": 2})
+        assert json.loads(resp.headers["X-Pagination"])["total"] == 2 and len(resp.get_json()) == 1
+        beyond = published.draw.client.get(f"{API}/results", query_string={"q": q, "page_size": 1, "page": 3})
+        assert beyond.get_json() == []
+
+
 def test_a_corrected_result_is_found_once_in_its_current_version(published: PublishedWorld) -> None:
     second = published.assignments[1]
     rows = get(published.draw.client, "/results", q=second["credit_code"])

@@ -210,6 +210,16 @@ def test_search_pages_through_many_results(published: PublishedWorld, monkeypatc
     assert 'rel="prev"' in second and 'rel="next"' not in second
 
 
+def test_a_search_matching_more_than_the_limit_asks_to_be_narrowed(published: PublishedWorld,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from backend.publicsite import queries
+
+    monkeypatch.setattr(queries, "SEARCH_LIMIT", 2)
+    page = html(published.draw.client, "/public/search", q="泰山抽查测试")
+    assert "超过 2 条，仅列出其中 2 条，请输入更完整的名称或代码缩小范围" in page
+    assert page.count("<tr>") - 1 == 2 and 'rel="next"' not in page
+
+
 # --- entity page and task result bulletin -----------------------------------------------------
 
 def test_the_entity_page_lists_its_results_with_authority_type_date_and_result(published: PublishedWorld) -> None:

@@ -1,13 +1,21 @@
-"""public search: indexes for searching published results by code prefix and listing them by date
+"""public search: covering indexes for searching published results by name, code and date
 
 Revision ID: 0012_public_search
 Revises: 0011_results
 Create Date: 2026-11-25 16:00:00
 
-The public search (backend/publicsite/queries.py) finds a credit code or registration number,
-whole or by prefix, as a range on a byte-ordered index: SQLite's BINARY collation, and on
-PostgreSQL an index `COLLATE "C"` (a database created with another collation would otherwise
-order these codes in ways a range cannot use). Listings go newest first by publication time.
+The public search (backend/publicsite/queries.py) first finds, counts and orders the ids of
+the current versions that match, then loads one page of rows. These indexes answer the first
+step without reading the table: each holds its key plus the result id, the version and the
+publication time (and the row id: SQLite's rowid, INCLUDE on PostgreSQL), so
+
+- a name fragment (LIKE '%…%', which no B-tree can seek) scans the small name index;
+- a credit code or registration number, whole or a prefix, is a range on a byte-ordered
+  index (SQLite's BINARY; on PostgreSQL COLLATE "C", since a database created with another
+  collation orders these codes in ways a range cannot use);
+- the newest-first listing walks the publication-time index, which also carries the name and
+  codes: a common name fragment stops after one page of matches, a rare one scans this index
+  rather than looking up every row in the table.
 """
 from alembic import op
 
@@ -17,26 +25,28 @@ down_revision = '0011_results'
 branch_labels = None
 depends_on = None
 
-# (name, column); on PostgreSQL the code columns are indexed byte-ordered (COLLATE "C")
-INDEXES = (
-    ("ix_published_result_credit_code_prefix", "credit_code"),
-    ("ix_published_result_registration_number", "registration_number"),
-)
+# name -> (key column, byte-ordered on PostgreSQL, the columns carried along)
+INDEXES = {
+    "ix_published_result_search_name": ("entity_name", False, ("result_id", "version", "published_at")),
+    "ix_published_result_search_credit_code": ("credit_code", True, ("result_id", "version", "published_at")),
+    "ix_published_result_search_registration": ("registration_number", True,
+                                                ("result_id", "version", "published_at")),
+    # newest first, filtering on the way without touching the table: a common fragment stops after a page
+    "ix_published_result_search_published_at": ("published_at", False, ("result_id", "version", "entity_name",
+                                                                        "credit_code", "registration_number")),
+}
 
 
 def upgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
-    for name, column in INDEXES:
+    for name, (key, byte_ordered, carried) in INDEXES.items():
         if postgresql:
-            op.execute(f'CREATE INDEX {name} ON published_result ({column} COLLATE "C")')
-        elif column != "credit_code":  # SQLite: 0011's ix_published_result_credit_code is already BINARY
-            op.create_index(name, "published_result", [column])
-    op.create_index("ix_published_result_published_at", "published_result", ["published_at"])
+            collate = ' COLLATE "C"' if byte_ordered else ""
+            op.execute(f"CREATE INDEX {name} ON published_result ({key}{collate}) INCLUDE ({', '.join(carried)}, id)")
+        else:
+            op.create_index(name, "published_result", [key, *carried])
 
 
 def downgrade() -> None:
-    postgresql = op.get_bind().dialect.name == "postgresql"
-    op.drop_index("ix_published_result_published_at", table_name="published_result")
-    for name, column in reversed(INDEXES):
-        if postgresql or column != "credit_code":
-            op.drop_index(name, table_name="published_result")
+    for name in reversed(INDEXES):
+        op.drop_index(name, table_name="published_result")
