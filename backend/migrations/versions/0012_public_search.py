@@ -13,6 +13,10 @@ publication time (and the row id: SQLite's rowid, INCLUDE on PostgreSQL), so
 - a credit code or registration number, whole or a prefix, is a range on a byte-ordered
   index (SQLite's BINARY; on PostgreSQL COLLATE "C", since a database created with another
   collation orders these codes in ways a range cannot use);
+- on PostgreSQL, where the pg_trgm extension can be had (it is "trusted": a role that may
+  create objects in the database may install it), a trigram GIN index finds a name fragment
+  of three characters or more without a scan (pg_trgm handles CJK characters); without it,
+  or for two-character fragments, the name index is scanned as on SQLite;
 - the newest-first listing walks the publication-time index, which also carries the name and
   codes: a common name fragment stops after one page of matches, a rare one scans this index
   rather than looking up every row in the table.
@@ -37,16 +41,31 @@ INDEXES = {
 }
 
 
+TRIGRAM_INDEX = "ix_published_result_search_name_trgm"
+
+
 def upgrade() -> None:
-    postgresql = op.get_bind().dialect.name == "postgresql"
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
     for name, (key, byte_ordered, carried) in INDEXES.items():
         if postgresql:
             collate = ' COLLATE "C"' if byte_ordered else ""
             op.execute(f"CREATE INDEX {name} ON published_result ({key}{collate}) INCLUDE ({', '.join(carried)}, id)")
         else:
             op.create_index(name, "published_result", [key, *carried])
+    if postgresql and bind.exec_driver_sql(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").scalar() is not None:
+        try:
+            with bind.begin_nested():  # a role that may not install it leaves the search without this index
+                bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                bind.exec_driver_sql(f"CREATE INDEX {TRIGRAM_INDEX} ON published_result "
+                                     "USING gin (entity_name gin_trgm_ops)")
+        except Exception:  # noqa: BLE001  (insufficient privilege: the savepoint is rolled back)
+            pass
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")  # the extension stays: other objects may use it
     for name in reversed(INDEXES):
         op.drop_index(name, table_name="published_result")
