@@ -78,6 +78,25 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     # field work (docs/field-api.md): the officers of a team fetch their task packets and submit check
     # records; which assignments a caller reaches is decided by team membership (services check it)
     "field.work": {Role.INSPECTOR: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT},
+    # review and results (docs/results.md): DEPARTMENT reaches the records and results of tasks the
+    # department initiates or joins (services check it); who may decide at which stage, and that nobody
+    # decides on their own record, is checked by the services; officers on the record enter and publish
+    "review.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT,
+                    Role.DEPARTMENT_HEAD: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT},
+    "review.decide": {Role.TEAM_LEAD: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
+    "results.read": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY, Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT,
+                     Role.DEPARTMENT_HEAD: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT,
+                     Role.INSPECTOR: Scope.DEPARTMENT},
+    "results.enter": {Role.INSPECTOR: Scope.DEPARTMENT, Role.TEAM_LEAD: Scope.DEPARTMENT},
+    "results.correct": {Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+                        Role.TEAM_LEAD: Scope.DEPARTMENT},
+    # R5.4: whoever approves supervises; whoever is in charge supervises
+    "results.followup": {Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+                         Role.TEAM_LEAD: Scope.DEPARTMENT},
+    # R5.3: only the head of the responsible department signs a correction
+    "results.sign_correction": {Role.DEPARTMENT_HEAD: Scope.DEPARTMENT},
+    # the export feed for the national enterprise credit publicity system (published data only)
+    "results.feed": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY},
     "draws.read_record": {Role.SYSTEM_ADMIN: Scope.ANY, Role.AUDITOR: Scope.ANY,
                           Role.DEPARTMENT_ADMIN: Scope.DEPARTMENT, Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
                           Role.TEAM_LEAD: Scope.DEPARTMENT},

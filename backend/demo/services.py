@@ -49,6 +49,8 @@ def load_demo() -> dict[str, int]:
     from backend.directory.demo_data import load_directories
     from backend.demo.catalog_content import load_catalog_demo
     from backend.draws.demo import load_draw_demo
+    from backend.results.demo import load_results_demo
 
-    # accounts first: the demo inspectors are linked to them; the draw needs all the rest
-    return {"accounts created": load_accounts(), **load_directories(), **load_catalog_demo(), **load_draw_demo()}
+    # accounts first: the demo inspectors are linked to them; the draw needs all the rest; results need the draw
+    return {"accounts created": load_accounts(), **load_directories(), **load_catalog_demo(), **load_draw_demo(),
+            **load_results_demo()}

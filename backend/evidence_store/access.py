@@ -40,16 +40,32 @@ class Opened:
 def department_of_blob(view_args: dict[str, Any]) -> int | None:
     """Policy resolver: the department whose evidence this blob is (None: no such evidence).
 
-    A blob attached by several departments answers with the caller's own when it is one of them."""
+    A blob attached by several departments answers with the caller's own when it is one of them, and
+    so does evidence of a joint check the caller's department took part in."""
     sha256 = str(view_args.get("sha256", ""))
     if _SHA256.fullmatch(sha256) is None:
         return None
     departments = db.session.scalars(sa.select(EvidenceItem.department_id).where(EvidenceItem.blob_sha256 == sha256)
                                      .order_by(EvidenceItem.id)).all()
     principal = g.get("principal")
-    if principal is not None and principal.department_id in departments:
+    if principal is not None and (principal.department_id in departments
+                                  or (departments and _joint_check_of(sha256, principal.department_id))):
         return principal.department_id
     return departments[0] if departments else None
+
+
+def _joint_check_of(sha256: str, department_id: int) -> bool:
+    """Whether the evidence belongs to the record of a task the department initiates or joins:
+    evidence of joint checks is shared with every department that took part (R5.5)."""
+    from backend.field.model import CheckRecord
+    from backend.tasks.model import Assignment, TaskDepartment
+
+    return db.session.scalar(
+        sa.select(TaskDepartment.department_id)
+        .join(Assignment, Assignment.task_id == TaskDepartment.task_id)
+        .join(CheckRecord, CheckRecord.assignment_id == Assignment.id)
+        .join(EvidenceItem, EvidenceItem.record_id == CheckRecord.id)
+        .where(EvidenceItem.blob_sha256 == sha256, TaskDepartment.department_id == department_id).limit(1)) is not None
 
 
 def _blob(sha256: str) -> Blob:

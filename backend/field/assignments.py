@@ -27,14 +27,31 @@ def template_key(code: str, version: int) -> str:
     return f"{code}@{version}"
 
 
-def _target(entity: MarketEntity) -> dict[str, Any]:
+def _prior_results(session: Session, entity_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The current version of each published result of these entities, newest check first (at most 5 each):
+    what the entity's public page shows under 抽查检查结果信息."""
+    from backend.results.model import CheckResult, PublishedResult
+
+    rows = session.scalars(sa.select(PublishedResult)
+                           .join(CheckResult, CheckResult.current_published_id == PublishedResult.id)
+                           .where(PublishedResult.entity_id.in_(entity_ids))
+                           .order_by(PublishedResult.completion_date.desc(), PublishedResult.id.desc()))
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for p in rows:
+        if len(out[p.entity_id]) < 5:
+            out[p.entity_id].append({"date": p.completion_date.isoformat() if p.completion_date else None,
+                                     "authority": p.inspecting_authority, "type": p.check_type, "result": p.result})
+    return out
+
+
+def _target(entity: MarketEntity, prior: list[dict[str, Any]]) -> dict[str, Any]:
     return {"id": entity.id, "name": entity.name, "credit_code": entity.credit_code,
             "registration_number": entity.registration_number, "entity_type": entity.entity_type,
             "legal_representative": entity.legal_representative, "registered_address": entity.registered_address,
             "business_address": entity.business_address, "division_code": entity.division_code,
             "industry": {"code": entity.industry.code, "name": entity.industry.name_zh},
             "latitude": entity.latitude, "longitude": entity.longitude,
-            "prior_results": []}  # filled once results are published (publication issue)
+            "prior_results": prior}
 
 
 def _task(task: Task, departments: int) -> dict[str, Any]:
@@ -111,6 +128,7 @@ def build(session: Session, ids: list[int]) -> tuple[list[dict[str, Any]], dict[
     drawn_at = dict(session.execute(sa.select(DrawReveal.id, DrawReveal.revealed_at)
                                     .where(DrawReveal.id.in_({a.reveal_id for a in assignments}))).all())
     teams, statuses, items = _teams(session, ids), _statuses(session, ids), _Items(session, assignments)
+    prior = _prior_results(session, set(entities))
     views, wanted = [], set()
     for a in assignments:
         item_views = []
@@ -121,7 +139,7 @@ def build(session: Session, ids: list[int]) -> tuple[list[dict[str, Any]], dict[
                 wanted.add(rulebook)
         views.append({"id": a.id, "task": _task(tasks[a.task_id], joined.get(a.task_id, 1)),
                       "window": {"start": a.window_start.isoformat(), "end": a.window_end.isoformat()},
-                      "target": _target(entities[a.entity_id]), "team": teams[a.id], "items": item_views,
+                      "target": _target(entities[a.entity_id], prior.get(a.entity_id, [])), "team": teams[a.id], "items": item_views,
                       "status": statuses.get(a.id, "open")})
     return views, _templates(session, wanted)
 

@@ -21,6 +21,7 @@ from backend.field import access, assignments, reference, validation
 from backend.field.evidence import completeness
 from backend.field.model import AMENDABLE_STATUSES, CheckRecord, CheckRecordRevision
 from backend.policy import Principal
+from backend.results.clock import china_date
 
 
 def _revision(session: Session, record_id: uuid.UUID, revision: int) -> CheckRecordRevision:
@@ -58,7 +59,8 @@ def _submit(principal: Principal, body: dict[str, Any], digest: str) -> tuple[di
         _validate(session, inspector_id, body, body["assignment_id"])
         now = utcnow()
         record = CheckRecord(id=record_id, assignment_id=body["assignment_id"], current_revision=1,
-                             status="submitted", created_by=principal.user_id, created_at=now, updated_at=now)
+                             status="submitted", created_by=principal.user_id, created_at=now, updated_at=now,
+                             ended_on=china_date(body["ended_at"]))
         session.add(record)
         session.flush()
         session.add(CheckRecordRevision(record_id=record_id, revision=1, base_revision=None, body=body,
@@ -127,6 +129,7 @@ def _amend(principal: Principal, record_id: uuid.UUID, bases: frozenset[int] | N
                                         digest=digest, submitted_by=principal.user_id, submitted_at=now))
         session.flush()
         record.current_revision, record.status, record.updated_at = current + 1, "submitted", now
+        record.ended_on = china_date(body["ended_at"])
         audit.record("field.record_amend", object_type="check_record", object_id=record_id,
                      payload={"revision": current + 1, "base_revision": current, "digest": digest})
         return _status(session, record, body), 201

@@ -16,6 +16,7 @@ from backend.errors import ValidationFailed
 from backend.field import answers
 from backend.field.reference import Reference
 from backend.field.schemas import RecordSchema
+from backend.workdays.validation import MAX_YEAR, MIN_YEAR
 
 
 def _fail(errors: dict[str, list[str]], message: str = "The check record is not valid.") -> None:
@@ -144,5 +145,8 @@ def check(body: dict[str, Any], *, view: dict[str, Any], templates: dict[str, An
         errors.update(answers.problems(templates[key], given, declared, f"answers.{code}"))
     if datetime.fromisoformat(body["ended_at"]) < datetime.fromisoformat(body["started_at"]):
         errors["ended_at"] = ["is before started_at"]
+    for key in ("started_at", "ended_at"):  # the working-day calendar's range: the result clock starts here
+        if not MIN_YEAR <= datetime.fromisoformat(body[key]).year <= MAX_YEAR:
+            errors[key] = [f"must be in the years {MIN_YEAR} to {MAX_YEAR}"]
     if errors:
         _fail(errors)

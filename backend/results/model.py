@@ -34,9 +34,9 @@ class CheckResult(Base):
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"), index=True)  # initiating
     revision: Mapped[int] = mapped_column()  # the approved revision of the record
     ended_on: Mapped[date] = mapped_column(sa.Date)  # the check's end (China date): day 0 of the clock
-    # [{"department", "department_name", "items": [{"code", "name", "result_categories": [...]}],
-    #   "check_methods": [...], "followup": [...]}]
-    parts: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    # {"departments": [{"department", "department_name", "items": [{"code", "name", "result_categories":
+    #   [{"code", "name"}]}]}], "check_methods": [{"code", "name"}], "followup": [{"code", "name", "done", "date"}]}
+    parts: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # [{"evidence_id", "source_kind", "issuer", "reference", "issued_on"}]: conclusions adopted (R4.2)
     adopted: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     remarks: Mapped[str] = mapped_column(sa.String(1000), default="")

@@ -280,3 +280,31 @@ def test_no_public_page_shows_a_risk_class_or_an_inspector(published: PublishedW
         shown = text_of(page)
         assert not [w for w in RISK_WORDS if w in shown]
         assert not [name for name in inspectors if name in shown]
+
+
+# --- through the real workflow -----------------------------------------------------------------
+
+def test_a_result_published_and_corrected_through_the_workflow_shows_both_versions_on_the_public_pages(
+        app, client, make_user, auth_headers) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.results import RESULTS, results_world
+
+    world = results_world(app, client, make_user, auth_headers)
+    _, result = world.published()
+    first = result["current"]
+    code = first["credit_code"] or first["registration_number"]
+    before = html(client, f"/public/entities/{code}")
+    assert first["result"] in before and "已更正" not in before
+    proposal = client.post(f"{RESULTS}/{result['id']}/corrections", headers=world.headers["admin"],
+                           json={"reason": "复核发现该企业未按规定公示年报",
+                                 "result_categories": {world.own_item: ["info_not_published"]}})
+    assert proposal.status_code == 201, proposal.get_json()
+    signed = client.post(f"{RESULTS}/corrections/{proposal.get_json()['id']}/decision", headers=world.headers["head"],
+                         json={"decision": "sign", "digest": proposal.get_json()["digest"], "comment": "同意更正"})
+    assert signed.status_code == 200, signed.get_json()
+    page = html(client, f"/public/entities/{code}")
+    assert "未按规定公示应当公示的信息" in page and "已更正" in page
+    assert "更正理由：复核发现该企业未按规定公示年报" in page
+    assert f"<del>{first['result']}</del>" in page  # the first version stays visible, struck out
+    assert first["entity_name"] in html(client, "/public/search", q=code)
+    text = text_of(page)
+    assert not [w for w in RISK_WORDS if w in text]

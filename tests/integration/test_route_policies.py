@@ -39,6 +39,7 @@ from tests.support import directory_imports as imps
 from tests.support import uploads as ups
 from tests.support import draw_routes as drw
 from tests.support import field as fld
+from tests.support import results as res
 from tests.support.published import published_entity_code
 
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}  # added by Flask/werkzeug unless a view implements them
@@ -400,6 +401,36 @@ ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
         lambda w, d: Request(args={"record_id": fld.table_record(w.app).id})),
     ("/api/v1/field/records/<uuid:record_id>/revisions", "POST"): RouteCase(lambda w, d: (lambda r: Request(
         args={"record_id": r.id}, json=r.body(notes="补充"), headers={"If-Match": '"r1"'}))(fld.table_record(w.app))),
+    # review and results (docs/results.md): the department is the task's; officers on the record (the
+    # table's inspector and team lead) enter and publish, reviewers and heads are never on the record
+    ("/api/v1/review/queue", "GET"): same(Request()),
+    ("/api/v1/review/records/<uuid:record_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"record_id": res.table_record(w.app, d)}, department=d)),
+    ("/api/v1/review/records/<uuid:record_id>/decision", "POST"): RouteCase(
+        lambda w, d: Request(args={"record_id": res.table_record(w.app, d)}, json={"decision": "approve"},
+                             department=d)),
+    ("/api/v1/results/records/<uuid:record_id>/entry", "POST"): RouteCase(
+        lambda w, d: Request(args={"record_id": res.table_record(w.app, OWN_DEPARTMENT, callers=True,
+                                                                 stage="approved")}, json={})),
+    ("/api/v1/results/records/<uuid:record_id>/publication", "POST"): RouteCase(
+        lambda w, d: Request(args={"record_id": res.table_record(w.app, OWN_DEPARTMENT, callers=True,
+                                                                 stage="entered")})),
+    ("/api/v1/results", "GET"): same(Request()),
+    ("/api/v1/results/<int:result_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d)),
+    ("/api/v1/results/<int:result_id>/corrections", "POST"): RouteCase(
+        lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d,
+                             json={"reason": "路由表更正", "remarks": "更正"})),
+    ("/api/v1/results/<int:result_id>/followup", "PUT"): RouteCase(
+        lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d,
+                             json={"actions": [{"code": "order_to_correct", "done": True, "date": "2027-03-20"}]})),
+    ("/api/v1/results/corrections/<int:correction_id>/decision", "POST"): RouteCase(
+        lambda w, d: Request(args={"correction_id": res.table_correction(w.app, d)}, json={"decision": "sign"},
+                             department=d)),
+    ("/api/v1/results/entities/<int:entity_id>", "GET"): RouteCase(
+        lambda w, d: Request(args={"entity_id": drw.seed_entities(w.app, {"A": 1})[0]})),
+    ("/api/v1/results/due", "GET"): same(Request()),
+    ("/api/v1/results/feed", "GET"): same(Request()),
 }
 
 

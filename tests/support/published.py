@@ -73,7 +73,8 @@ def publish(app: Flask, assignment_id: int, *, result: str = "未发现问题", 
         session.add(record)
         session.flush()
         head = CheckResult(record_id=record.id, assignment_id=assignment.id, task_id=task.id, entity_id=entity.id,
-                           department_id=task.department_id, revision=1, ended_on=ENDED, parts=[], adopted=[],
+                           department_id=task.department_id, revision=1, ended_on=ENDED,
+                           parts={"departments": [], "check_methods": [], "followup": []}, adopted=[],
                            remarks=remarks or "", status="published", entered_by=user, entered_at=now)
         session.add(head)
         session.flush()

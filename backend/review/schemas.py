@@ -1,0 +1,31 @@
+"""Request and response bodies of the review API."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from backend.review.model import ACTIONS
+
+
+class DecisionSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(ACTIONS),
+                             metadata={"description": "review (take the record under review), approve, or return"})
+    comment = fields.String(load_default="", validate=validate.Length(max=2000),
+                            metadata={"description": "required when returning: what the officers must fix"})
+
+
+class ReviewRecordSchema(Schema):
+    id = fields.String(required=True)
+    assignment_id = fields.Integer(required=True)
+    task_id = fields.Integer(required=True)
+    task_number = fields.String(required=True)
+    revision = fields.Integer(required=True)
+    status = fields.String(required=True)
+    officers = fields.List(fields.Dict(), required=True)
+    clock = fields.Dict(allow_none=True, metadata={"description": "due date of the result (20 working days)"})
+    required_approvals = fields.List(fields.Dict(), required=True)
+    decisions = fields.List(fields.Dict(), required=True)
+    record = fields.Dict(metadata={"description": "the current revision's body (record view only)"})
+
+
+class QueueSchema(Schema):
+    records = fields.List(fields.Nested(ReviewRecordSchema), required=True)

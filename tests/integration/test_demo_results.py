@@ -1,0 +1,37 @@
+"""`demo load` includes published results, one corrected, one overdue and one due soon."""
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from backend.draws.demo import NUMBER
+
+
+def test_the_demo_has_published_corrected_overdue_and_due_soon_results_and_loads_once(
+        app: Flask, runner, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "results published: 3" in first.output
+    token = client.post("/api/v1/auth/token", json={"username": "auditor", "password": "demo-password"}).get_json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+
+    results = client.get("/api/v1/results", query_string={"status": "published"}, headers=headers).get_json()["results"]
+    assert len(results) == 3
+    assert sorted(r["published_version"] for r in results) == [1, 1, 2]
+    corrected = next(r for r in results if r["published_version"] == 2)
+    assert corrected["current"]["corrected"] and corrected["versions"][0]["result"] != corrected["current"]["result"]
+    assert all(r["current"]["task_number"] == NUMBER for r in results)
+
+    lists = {state: client.get("/api/v1/results/due", query_string={"state": state, "as_of": "2027-04-09"},
+                               headers=headers).get_json() for state in ("overdue", "due_soon")}
+    assert [(r["status"], r["clock"]["due_on"]) for r in lists["overdue"]["records"]] == [("entered", "2027-04-06")]
+    assert [(r["status"], r["clock"]["due_on"]) for r in lists["due_soon"]["records"]] == [("submitted", "2027-04-13")]
+
+    feed = client.get("/api/v1/results/feed", query_string={"format": "csv"}, headers=headers)
+    lines = feed.get_data(as_text=True).splitlines()
+    assert feed.mimetype == "text/csv" and lines[0].startswith("id,result_id,version,supersedes_id,corrected")
+    assert len(lines) == 1 + 4 and sum(",true," in line for line in lines) == 1
+
+    again = runner.invoke(args=["demo", "load"])
+    assert "results published: 0" in again.output
+    assert len(client.get("/api/v1/results", headers=headers).get_json()["results"]) == 4
