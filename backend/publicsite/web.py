@@ -6,7 +6,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ def beijing(value: datetime | date | str | None, with_time: bool = True) -> str:
     return value.isoformat()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset_hash(filename: str) -> str:
     return hashlib.sha256((STATIC / filename).read_bytes()).hexdigest()[:12]
 

@@ -21,8 +21,11 @@ publication time (and the row id: SQLite's rowid, INCLUDE on PostgreSQL), so
   codes: a common name fragment stops after one page of matches, a rare one scans this index
   rather than looking up every row in the table.
 """
+import logging
+
 from alembic import op
 
+log = logging.getLogger("alembic.runtime.migration")
 
 revision = '0012_public_search'
 down_revision = '0011_results'
@@ -60,8 +63,8 @@ def upgrade() -> None:
                 bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
                 bind.exec_driver_sql(f"CREATE INDEX {TRIGRAM_INDEX} ON published_result "
                                      "USING gin (entity_name gin_trgm_ops)")
-        except Exception:  # noqa: BLE001  (insufficient privilege: the savepoint is rolled back)
-            pass
+        except Exception as exc:  # noqa: BLE001  (e.g. insufficient privilege: the savepoint is rolled back)
+            log.warning("public search without the trigram index on entity names: %s", exc)
 
 
 def downgrade() -> None:
