@@ -64,6 +64,15 @@ def _starts_with(column: Any, prefix: str) -> sa.ColumnElement[bool]:
     return sa.and_(ordered >= prefix, ordered < upper)
 
 
+def name_contains(text: str) -> sa.ColumnElement[bool]:
+    """The entity name contains `text` as typed. PostgreSQL: LIKE, which its trigram index answers;
+    SQLite: instr(), a third faster than LIKE … ESCAPE over a scanned index, and case-sensitive as
+    PostgreSQL's LIKE is."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.func.instr(PublishedResult.entity_name, text) > 0
+    return PublishedResult.entity_name.contains(text, autoescape=True)
+
+
 def code_matches(code: str) -> sa.ColumnElement[bool]:
     if len(code) == 18:
         return PublishedResult.credit_code == code
@@ -83,7 +92,7 @@ def search(text: str) -> sa.Select[tuple[int]]:
     code = as_code(text)
     if code is None:
         return (sa.select(PublishedResult.id)
-                .where(PublishedResult.entity_name.contains(text, autoescape=True), IS_CURRENT).order_by(*NEWEST_FIRST))
+                .where(name_contains(text), IS_CURRENT).order_by(*NEWEST_FIRST))
     found = (sa.select(PublishedResult.id, PublishedResult.published_at,
                        sa.func.coalesce(PublishedResult.credit_code, PublishedResult.registration_number).label("code"))
              .where(code_matches(code), IS_CURRENT).limit(SEARCH_LIMIT).subquery())
