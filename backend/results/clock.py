@@ -11,7 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.workdays.calendar import RESULT_WORKDAYS, DUE_SOON_WORKDAYS, WorkCalendar, due_status
+from backend.workdays.calendar import (
+    DUE_SOON_WORKDAYS,
+    RESULT_WORKDAYS,
+    WorkCalendar,
+    due_status,
+)
 from backend.workdays.services import CHINA
 
 

@@ -16,7 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.audit.canonical import canonical_json
-from backend.catalog.model import BULLETIN_FIELDS, BULLETIN_REQUIRED, CheckItem, ItemVersion, RulebookVersion
+from backend.catalog.model import (
+    BULLETIN_FIELDS,
+    BULLETIN_REQUIRED,
+    CheckItem,
+    ItemVersion,
+    RulebookVersion,
+)
 from backend.directory.model import MarketEntity
 from backend.field.model import CheckMethod, FollowupOption, ResultCategory
 from backend.orgs.model import Department

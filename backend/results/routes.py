@@ -10,9 +10,21 @@ from flask_smorest import Blueprint
 
 from backend.policy import current_principal, requires
 from backend.results import reads, services
-from backend.results.schemas import (CorrectionCreateSchema, CorrectionDecisionSchema, CorrectionSchema, DueListSchema,
-                                     DueQuerySchema, EntityRecordSchema, FollowupSchema, ResultEntrySchema, FeedQuerySchema, FeedSchema,
-                                     ResultListQuerySchema, ResultListSchema, ResultSchema)
+from backend.results.schemas import (
+    CorrectionCreateSchema,
+    CorrectionDecisionSchema,
+    CorrectionSchema,
+    DueListSchema,
+    DueQuerySchema,
+    EntityRecordSchema,
+    FeedQuerySchema,
+    FeedSchema,
+    FollowupSchema,
+    ResultEntrySchema,
+    ResultListQuerySchema,
+    ResultListSchema,
+    ResultSchema,
+)
 
 blp = Blueprint("results", __name__, url_prefix="/api/v1/results",
                 description="Result entry, publication, signed corrections, due lists and the credit feed")

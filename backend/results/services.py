@@ -154,6 +154,8 @@ def _check_changes(session: Session, current: PublishedResult, department: Depar
             errors[key] = [f"unknown categories: {', '.join(unknown)}"]
         elif "no_problem" in categories and len(categories) > 1:
             errors[key] = ["no_problem stands alone"]
+    if "remarks" in changes and "remarks" not in current.published_fields:
+        errors["remarks"] = ["the rulebooks of this result do not publish remarks"]
     if not changes.get("result_categories") and "remarks" not in changes:
         errors["result_categories"] = ["a correction changes result categories or remarks"]
     if errors:
@@ -203,7 +205,7 @@ def _corrected(current: PublishedResult, changes: dict[str, Any], names: dict[st
                                             "inspecting_authority", "entity_name", "credit_code",
                                             "registration_number", "completion_date", "remarks")}
     row["result"] = content.result_text(detail)
-    if "remarks" in changes and "remarks" in current.published_fields:
+    if "remarks" in changes:
         row["remarks"] = changes["remarks"] or None
     return detail, row
 

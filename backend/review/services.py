@@ -26,7 +26,13 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.field.model import CheckRecord
 from backend.policy import Principal
 from backend.results.clock import clock
-from backend.review.context import RecordContext, Requirement, ensure_takes_part, load, requirements
+from backend.review.context import (
+    RecordContext,
+    Requirement,
+    ensure_takes_part,
+    load,
+    requirements,
+)
 from backend.review.model import ReviewDecision
 from backend.tasks.model import Assignment, TaskDepartment
 from backend.workdays.services import china_today, current_calendar

@@ -170,3 +170,19 @@ def test_follow_up_progress_is_recorded_without_touching_the_published_versions(
         bad = world.client.put(path, json=body, headers=world.headers[user])
         assert (bad.status_code, bad.get_json()["code"]) == (status, code), body
     assert result_of(world, result["id"])["parts"]["followup"] == after["parts"]["followup"]
+
+
+def test_remarks_are_corrected_only_where_the_rulebook_publishes_them(world: ResultsWorld) -> None:
+    from tests.support.apps import OWN_DEPARTMENT
+    from tests.support.results import item_with_approval
+
+    narrow = item_with_approval(world.app, OWN_DEPARTMENT)  # publishes no remarks
+    assignment_id, _ = world.assignment({OWN_DEPARTMENT: [narrow]})
+    draft = world.draft(assignment_id, items=[narrow])
+    world.submit(draft)
+    world.decide(draft.id, "lead", "approve")
+    world.enter(draft.id)
+    result = world.publish(draft.id).get_json()
+    resp = propose(world, result["id"], reason="补充备注说明", remarks="内部说明")
+    assert (resp.status_code, resp.get_json()["code"]) == (422, "correction.invalid")
+    assert "remarks" in resp.get_json()["errors"]["json"]

@@ -58,9 +58,10 @@ def test_a_department_outside_the_task_sees_nothing_and_cannot_ask_for_another_d
 
 
 def _department(world: ResultsWorld, user: str) -> int:
+    import sqlalchemy as sa
+
     from backend.accounts.model import User
     from backend.db import db
-    import sqlalchemy as sa
 
     with world.app.app_context():
         return db.session.scalar(sa.select(User.department_id).where(User.username == user))  # type: ignore[return-value]

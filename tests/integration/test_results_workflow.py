@@ -8,7 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.apps import OTHER_DEPARTMENT, OWN_DEPARTMENT
-from tests.support.results import RESULTS, REVIEW, ResultsWorld, item_with_approval, results_world
+from tests.support.results import (
+    RESULTS,
+    REVIEW,
+    ResultsWorld,
+    item_with_approval,
+    results_world,
+)
 
 
 @pytest.fixture
@@ -56,6 +62,7 @@ def test_a_submitted_joint_record_becomes_a_published_bulletin_row_attached_to_t
     result = published.get_json()
     row = result["current"]
     assert result["status"] == "published" and row["version"] == 1 and row["corrected"] is False
+    assert result["task_id"] == task_id
     assert row["completion_date"] == "2026-09-18" and row["check_type"] == "部门联合双随机抽查"
     assert row["result"] == "市市场监管局：未发现问题；市生态环境局：未发现问题"
     assert row["inspecting_authority"] == "市市场监管局、市生态环境局"
@@ -88,8 +95,8 @@ def test_nobody_reviews_a_record_they_are_an_officer_on(world: ResultsWorld, mak
     lead_id = make_user("checking-lead", "team_lead", department=OWN_DEPARTMENT)
     world.inspectors["checking-lead"] = linked_inspector(world.app, lead_id, OWN_DEPARTMENT)
     world.headers["checking-lead"] = auth_headers("checking-lead")
-    from tests.support.results import joint_assignment
     from tests.support.draws import seed_entities
+    from tests.support.results import joint_assignment
 
     entity = seed_entities(world.app, {"B": 1})[0]
     assignment_id, _ = joint_assignment(world.app, entity, [world.inspectors["officer"], world.inspectors["checking-lead"]],

@@ -420,7 +420,7 @@ ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
         lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d)),
     ("/api/v1/results/<int:result_id>/corrections", "POST"): RouteCase(
         lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d,
-                             json={"reason": "路由表更正", "remarks": "更正"})),
+                             json=res.table_correction_body(w.app, d))),
     ("/api/v1/results/<int:result_id>/followup", "PUT"): RouteCase(
         lambda w, d: Request(args={"result_id": res.table_result(w.app, d)}, department=d,
                              json={"actions": [{"code": "order_to_correct", "done": True, "date": "2027-03-20"}]})),

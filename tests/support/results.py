@@ -10,7 +10,7 @@ import hashlib
 import itertools
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,7 +59,7 @@ def joint_assignment(app: Flask, entity_id: int, team: list[int], items: dict[st
     from backend.tasks.model import Assignment, AssignmentMember, Task, TaskDepartment
 
     n = next(_serial)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     codes = [c for cs in items.values() for c in cs]
     ids = {d: department_id(app, d) for d in {*items, initiating}}
     with app.test_request_context(), unit_of_work() as session:
@@ -99,6 +99,17 @@ def joint_assignment(app: Flask, entity_id: int, team: list[int], items: dict[st
 
 
 @dataclass
+class JointDraft(RecordDraft):
+    """A record of the officer and the partner whose check ended on `ended` (China time)."""
+
+    ended: str = "2026-09-18"
+
+    def body(self, **overrides: Any) -> dict[str, Any]:
+        times = {"started_at": f"{self.ended}T09:15:00+08:00", "ended_at": f"{self.ended}T10:02:11+08:00"}
+        return super().body(**{**times, **overrides})
+
+
+@dataclass
 class ResultsWorld:
     """officer (market_regulation) and partner (ecology) check together; lead, head and the
     others review and sign. Every user name maps to bearer headers."""
@@ -118,15 +129,12 @@ class ResultsWorld:
         return joint_assignment(self.app, entity, [self.inspectors["officer"], self.inspectors["partner"]],
                                 items or {OWN_DEPARTMENT: [self.own_item], OTHER_DEPARTMENT: [self.other_item]})
 
-    def draft(self, assignment_id: int, items: list[str] | None = None, ended: str = "2026-09-18") -> RecordDraft:
-        draft = RecordDraft(assignment_id, items or [self.own_item, self.other_item],
-                            [self.key("officer"), self.key("partner")])
-        draft.times = (f"{ended}T09:15:00+08:00", f"{ended}T10:02:11+08:00")  # type: ignore[attr-defined]
-        return draft
+    def draft(self, assignment_id: int, items: list[str] | None = None, ended: str = "2026-09-18") -> JointDraft:
+        return JointDraft(assignment_id, items or [self.own_item, self.other_item],
+                          [self.key("officer"), self.key("partner")], ended=ended)
 
     def body(self, draft: RecordDraft, **overrides: Any) -> dict[str, Any]:
-        start, end = getattr(draft, "times")
-        return draft.body(started_at=start, ended_at=end, **overrides)
+        return draft.body(**overrides)
 
     def submit(self, draft: RecordDraft, **overrides: Any) -> dict[str, Any]:
         resp = self.client.post("/api/v1/field/records", json=self.body(draft, **overrides),
@@ -261,4 +269,8 @@ def table_correction(app: Flask, department: str) -> int:
     result_id = table_result(app, department)
     with app.test_request_context():
         return services.propose_correction(_table_people(app, department)["editor"], result_id,
-                                           {"reason": "路由表更正", "remarks": "更正"})["id"]
+                                           table_correction_body(app, department))["id"]
+
+
+def table_correction_body(app: Flask, department: str) -> dict[str, Any]:
+    return {"reason": "路由表更正", "result_categories": {_table_people(app, department)["item"]: ["corrected"]}}
