@@ -138,6 +138,7 @@ def init_api(app: Flask) -> Api:
     from backend.orgs.routes import blp as orgs_blp
     from backend.plans.public import blp as public_plans_blp
     from backend.plans.routes import blp as plans_blp
+    from backend.publicsite.api import blp as public_results_blp
     from backend.referrals.routes import blp as referrals_blp
     from backend.results.routes import blp as results_blp
     from backend.review.routes import blp as review_blp
@@ -148,7 +149,7 @@ def init_api(app: Flask) -> Api:
     for blp in (health_blp, auth_blp, users_blp, orgs_blp, audit_blp, catalog_blp, plans_blp,
                 public_items_blp, public_plans_blp, directory_blp, workdays_blp, uploads_blp, evidence_blp,
                 directory_imports_blp, tasks_blp, draws_blp, public_tasks_blp, field_blp,
-                review_blp, results_blp, referrals_blp):
+                review_blp, results_blp, referrals_blp, public_results_blp):
         api.register_blueprint(blp)
     if app.config.get("BENCH_ENDPOINTS"):  # bench/sync.py's baseline, never in a normal app
         from backend.field.bench import blp as bench_blp

@@ -1,4 +1,5 @@
-"""Non-API pages: the offline field app (pwa/, built into backend/static/app/) at "/".
+"""Non-API pages: the offline field app (pwa/, built into backend/static/app/) at "/", and the
+public site (公示, backend/publicsite/) under "/public/".
 
 The app is served from the same origin as the API. Its files, and how each may be cached:
 
@@ -51,6 +52,10 @@ def _no_cache(response: Response) -> Response:
 
 
 def register_views(app: Flask) -> None:
+    from backend.publicsite.pages import register_public_site
+
+    register_public_site(app)
+
     @app.route("/")
     @public
     def index() -> Response:

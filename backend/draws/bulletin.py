@@ -45,7 +45,8 @@ def published_tasks(*, department: str | None = None, status: str | None = None)
     return query
 
 
-def _task(number: str) -> Task:
+def find_published_task(number: str) -> Task:
+    """The task of that number, if it is on the bulletin (its draw has been committed)."""
     task = db.session.scalar(sa.select(Task).where(Task.number == number, Task.id.in_(
         sa.select(DrawCommitment.task_id))))
     if task is None:
@@ -85,7 +86,7 @@ def _current(draws: list[Draw]) -> Draw | None:
 
 
 def published_task(number: str) -> dict[str, Any]:
-    task = _task(number)
+    task = find_published_task(number)
     draws = draws_of(db.session, task.id)
     current = _current(draws)
     shown = current is not None and current.reveal is not None and targets_public(task)
@@ -107,7 +108,7 @@ def published_task(number: str) -> dict[str, Any]:
 
 def published_record(number: str, sequence: int) -> dict[str, Any]:
     """The redacted record of a revealed draw: checkable with verify.py, revealing no risk class."""
-    task = _task(number)
+    task = find_published_task(number)
     draws = draws_of(db.session, task.id)
     draw = next((d for d in draws if d.commitment.sequence == sequence), None)
     if draw is None:

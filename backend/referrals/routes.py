@@ -15,7 +15,7 @@ from backend.referrals.schemas import (
     AcknowledgementSchema,
     CaseQuerySchema,
     CaseSchema,
-    DecisionSchema,
+    ReferralDecisionSchema,
     ExportSchema,
     OpenCaseSchema,
     TransferSchema,
@@ -77,7 +77,7 @@ class VerificationView(MethodView):
 @blp.route("/<int:case_id>/decision")
 class DecisionView(MethodView):
     @requires("referrals.decide", department_of=department_of_case)
-    @blp.arguments(DecisionSchema)
+    @blp.arguments(ReferralDecisionSchema)
     @blp.response(200, CaseSchema)
     @blp.alt_response(409, "CONFLICT")
     def post(self, body: dict[str, Any], case_id: int) -> Any:

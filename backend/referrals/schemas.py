@@ -50,7 +50,7 @@ class VerifySchema(Schema):
     report = fields.Nested(ReportSchema, required=True)
 
 
-class DecisionSchema(Schema):
+class ReferralDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
     reason = fields.String(load_default="", validate=validate.Length(max=4000),
                            metadata={"description": "required when rejecting (不批准移送的理由)"})

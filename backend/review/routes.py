@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from backend.policy import current_principal, requires
 from backend.review import services
-from backend.review.schemas import DecisionSchema, QueueSchema, ReviewRecordSchema
+from backend.review.schemas import ReviewDecisionSchema, QueueSchema, ReviewRecordSchema
 
 blp = Blueprint("review", __name__, url_prefix="/api/v1/review",
                 description="Review of check records by team leads and the authority the rulebook names")
@@ -36,7 +36,7 @@ class ReviewRecordView(MethodView):
 @blp.route("/records/<uuid:record_id>/decision")
 class DecisionView(MethodView):
     @requires("review.decide")
-    @blp.arguments(DecisionSchema)
+    @blp.arguments(ReviewDecisionSchema)
     @blp.response(200, ReviewRecordSchema)
     @blp.alt_response(409, "CONFLICT")
     def post(self, body: dict[str, Any], record_id: uuid.UUID) -> dict[str, Any]:

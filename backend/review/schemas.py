@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 from backend.review.model import ACTIONS
 
 
-class DecisionSchema(Schema):
+class ReviewDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(ACTIONS),
                              metadata={"description": "review (take the record under review), approve, or return"})
     comment = fields.String(load_default="", validate=validate.Length(max=2000),

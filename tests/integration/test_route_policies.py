@@ -41,6 +41,7 @@ from tests.support import draw_routes as drw
 from tests.support import field as fld
 from tests.support import results as res
 from tests.support import referrals as ref
+from tests.support.published import published_entity_code
 
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}  # added by Flask/werkzeug unless a view implements them
 FLASK_ENDPOINTS = {"static"}  # Flask's own static files, not part of the application
@@ -370,6 +371,27 @@ ROUTE_CASES: dict[tuple[str, str], RouteCase] = {
     ("/api/v1/public/tasks/<string:number>/draws/<int:sequence>/record", "GET"): RouteCase(
         lambda w, d: Request(args={"number": drw.number_of(w.app, drw.drawn_task(w.app, d)), "sequence": 1})),
     ("/api/v1/public/draws/verifier.py", "GET"): same(Request()),
+    ("/api/v1/public/results", "GET"): same(Request(query={"q": "泰安"})),
+    ("/api/v1/public/entities/<string:code>/results", "GET"): RouteCase(
+        lambda w, d: Request(args={"code": published_entity_code(w.app, drw.drawn_task(w.app, d))})),
+    ("/api/v1/public/tasks/<string:number>/results", "GET"): RouteCase(
+        lambda w, d: Request(args={"number": drw.number_of(w.app, drw.drawn_task(w.app, d))})),
+    # the public site (公示, backend/publicsite/): HTML pages under /public/, open to everyone
+    ("/public/", "GET"): same(Request()),
+    ("/public/plans", "GET"): same(Request()),
+    ("/public/plans/<string:number>", "GET"): RouteCase(
+        lambda w, d: Request(args={"number": cat.published_plan_number(w.app, d)})),
+    ("/public/tasks", "GET"): same(Request()),
+    ("/public/tasks/<string:number>", "GET"): RouteCase(
+        lambda w, d: Request(args={"number": drw.number_of(w.app, drw.committed_task(w.app, d)[0])})),
+    ("/public/tasks/<string:number>/results", "GET"): RouteCase(
+        lambda w, d: Request(args={"number": drw.number_of(w.app, drw.drawn_task(w.app, d))})),
+    ("/public/search", "GET"): same(Request(query={"q": "泰安"})),
+    ("/public/entities/<string:code>", "GET"): RouteCase(
+        lambda w, d: Request(args={"code": published_entity_code(w.app, drw.drawn_task(w.app, d))})),
+    ("/public/static/<string:filename>", "GET"): same(Request(args={"filename": "public.css"})),
+    # any other path under /public/ is the Chinese "not found" page
+    ("/public/<path:unknown>", "GET"): RouteCase(lambda w, d: Request(args={"unknown": "nothing-here"}), succeeds=False),
     # field work (docs/field-api.md): reach is team membership, not department; the table's inspector and
     # team lead share one assignment, and every record request gets a fresh record
     ("/api/v1/field/packet", "GET"): same(Request()),

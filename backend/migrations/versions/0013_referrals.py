@@ -1,6 +1,6 @@
 """Referral cases (移送案件) and their append-only steps.
 
-Revision ID: 0012_referrals
+Revision ID: 0013_referrals
 Revises: 0010_merge_field
 Create Date: 2026-11-25 15:35:27.625248
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from backend.dbtriggers import drop_append_only, make_append_only
 
 
-revision = '0012_referrals'
+revision = '0013_referrals'
 down_revision = '0010_merge_field'
 branch_labels = None
 depends_on = None
