@@ -97,7 +97,19 @@ def get_record(principal: Principal, record_id: uuid.UUID) -> dict[str, Any]:
     with unit_of_work() as session:
         record, _ = _own_record(session, principal, record_id)
         current = _revision(session, record.id, record.current_revision)
-        return {**_status(session, record), "assignment_id": record.assignment_id, "record": current.body}
+        return {**_status(session, record), "assignment_id": record.assignment_id, "record": current.body,
+                "review": _review_outcome(session, record)}
+
+
+def _review_outcome(session: Session, record: CheckRecord) -> dict[str, Any]:
+    """Where review stands, for the officers' app: a returned record shows the reviewer's comment."""
+    from backend.review.model import ReviewDecision  # review builds on field records, not the reverse
+
+    last = session.scalars(sa.select(ReviewDecision).where(ReviewDecision.record_id == record.id)
+                           .order_by(ReviewDecision.id.desc()).limit(1)).first()
+    returned = last is not None and last.action == "return" and record.status == "returned"
+    return {"status": record.status, "comment": last.comment if returned else None,
+            "decided_at": last.decided_at.isoformat() if last is not None else None}
 
 
 def _amend(principal: Principal, record_id: uuid.UUID, bases: frozenset[int] | None, body: dict[str, Any],

@@ -118,9 +118,16 @@ class RecordStatusSchema(Schema):
     declared_evidence = fields.Integer(required=True)
 
 
+class RecordReviewSchema(Schema):
+    status = fields.String(required=True)
+    comment = fields.String(allow_none=True, required=True, metadata={"description": "why it was returned, when it was"})
+    decided_at = fields.String(allow_none=True, required=True, metadata={"description": "the latest review decision"})
+
+
 class RecordViewSchema(RecordStatusSchema):
     assignment_id = fields.Integer(required=True)
     record = fields.Dict(required=True, metadata={"description": "the current revision's body, as submitted"})
+    review = fields.Nested(RecordReviewSchema, required=True)
 
 
 class FieldPacketQuerySchema(Schema):

@@ -18,6 +18,9 @@ class ReviewRecordSchema(Schema):
     assignment_id = fields.Integer(required=True)
     task_id = fields.Integer(required=True)
     task_number = fields.String(required=True)
+    task_name = fields.String(required=True)
+    target = fields.Dict(required=True, metadata={"description": "the checked entity: name and credit code"})
+    submitted_at = fields.String(required=True, metadata={"description": "when the current revision arrived"})
     revision = fields.Integer(required=True)
     status = fields.String(required=True)
     officers = fields.List(fields.Dict(), required=True)
@@ -25,6 +28,9 @@ class ReviewRecordSchema(Schema):
     required_approvals = fields.List(fields.Dict(), required=True)
     decisions = fields.List(fields.Dict(), required=True)
     record = fields.Dict(metadata={"description": "the current revision's body (record view only)"})
+    items = fields.List(fields.Dict(), metadata={"description": "the assignment's items as in a task packet (record view only)"})
+    team = fields.List(fields.Dict(), metadata={"description": "the assignment's team as in a task packet (record view only)"})
+    templates = fields.Dict(metadata={"description": "the checklist templates the record names, by key (record view only)"})
 
 
 class QueueSchema(Schema):

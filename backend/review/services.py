@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from backend.audit import services as audit
 from backend.db import unit_of_work, utcnow
 from backend.errors import Conflict, Forbidden, ValidationFailed
+from backend.directory.model import MarketEntity
+from backend.field import assignments as field_assignments
 from backend.field.model import CheckRecord
 from backend.policy import Principal
 from backend.results.clock import clock
@@ -129,9 +131,13 @@ def decide(principal: Principal, record_id: uuid.UUID, body: dict[str, Any]) -> 
 def _view(session: Session, ctx: RecordContext) -> dict[str, Any]:
     pending, _ = _pending(session, ctx)
     record = ctx.record
+    entity = session.get(MarketEntity, ctx.assignment.entity_id)
+    assert entity is not None
     return {
         "id": str(record.id), "assignment_id": record.assignment_id, "task_id": ctx.task.id,
-        "task_number": ctx.task.number, "revision": record.current_revision, "status": record.status,
+        "task_number": ctx.task.number, "task_name": ctx.task.name_zh, "revision": record.current_revision,
+        "status": record.status, "submitted_at": record.updated_at.isoformat(),
+        "target": {"name": entity.name, "credit_code": entity.credit_code},
         "officers": [{"inspector_id": k, "name": ctx.officer_names[k]} for k in ctx.officer_users],
         "clock": clock(current_calendar(), record.ended_on, china_today()),
         "required_approvals": [{"department_id": r.department_id, "role": r.role, "items": list(r.items),
@@ -147,7 +153,11 @@ def record_view(principal: Principal, record_id: uuid.UUID) -> dict[str, Any]:
     with unit_of_work() as session:
         ctx = load(session, record_id)
         ensure_takes_part(principal, "review.read", ctx.department_ids)
-        return {**_view(session, ctx), "record": ctx.body}
+        # What the reviewer's app needs to show the answers with their questions: the assignment as a
+        # task packet has it (items, team) and the checklist templates the record names.
+        views, templates = field_assignments.build(session, [ctx.assignment.id])
+        return {**_view(session, ctx), "record": ctx.body, "items": views[0]["items"], "team": views[0]["team"],
+                "templates": {k: v for k, v in templates.items() if k in set(ctx.body.get("templates", {}).values())}}
 
 
 def queue(principal: Principal, limit: int = 200) -> list[dict[str, Any]]:

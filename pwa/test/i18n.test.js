@@ -34,7 +34,7 @@ describe('message catalogs', () => {
     ['gps.', ['permission_denied', 'position_unavailable', 'timeout', 'unsupported', 'purpose_start', 'purpose_photo']],
     ['role.', ['system_admin', 'department_admin', 'inspector', 'team_lead', 'department_head', 'auditor']],
     ['review.scope_', ['question', 'item', 'results', 'methods', 'followup', 'officers', 'party']],
-    ['review_status.', ['submitted', 'under_review', 'returned', 'approved', 'published']],
+    ['review_status.', ['submitted', 'under_review', 'returned', 'lead_approved', 'approved', 'entered', 'published']],
     ['question.signature_', ['inspector', 'party', 'witness']],
     ['answer.', ['yes', 'no', 'na']],
   ])('keys built at run time exist: %s*', (prefix, names) => {

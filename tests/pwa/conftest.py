@@ -110,3 +110,19 @@ def field_inspector(live_server: str) -> FieldInspector:
 
 
 _LINKED: list[str] = []
+
+
+@dataclass(frozen=True)
+class TeamLead:
+    username: str
+    password: str
+
+
+@pytest.fixture
+def team_lead(live_server: str) -> TeamLead:
+    """A fresh market-regulation team lead, on no team: free to review any record of the demo draw."""
+    admin = _call(f"{live_server}/api/v1/auth/token", "POST", {"username": "admin", "password": "demo-password"})[0]["access_token"]
+    username, password = f"lead-{uuid.uuid4().hex[:8]}", "pwa-test-password"
+    _call(f"{live_server}/api/v1/users", "POST", {"username": username, "display_name": "审核组长", "password": password,
+                                                  "department": "market_regulation", "roles": ["team_lead"]}, admin)
+    return TeamLead(username, password)

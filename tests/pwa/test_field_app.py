@@ -6,14 +6,15 @@ import hashlib
 import io
 import json
 import random
+import re
 import time
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from backend.field.canonical import canonical_json
-from tests.pwa.conftest import FieldInspector
+from tests.pwa.conftest import FieldInspector, TeamLead
 from tests.pwa.field_stub import FieldStub
 
 PASSWORD = "demo-password"
@@ -292,6 +293,84 @@ def test_on_a_flaky_network_the_record_and_every_photo_arrive_exactly_once(
     assert len(status["record"]["evidence"]) == 8
 
 
+def lead_page(browser: Browser, browser_context_args: dict, app_url: str, lead: TeamLead) -> Page:
+    """The team lead's own phone: another browser context, signed in, on the review tab."""
+    page = browser.new_context(**browser_context_args).new_page()
+    sign_in(page, app_url, lead.username, lead.password)
+    page.click(".tabs >> text=审核")
+    expect(page.locator("h1")).to_have_text("待审核记录")
+    return page
+
+
+def decide_in_app(page: Page, target: str, decision: str, comment: str = "") -> None:
+    page.locator(".card", has_text=target).click()
+    expect(page.locator("h1")).to_have_text("审核检查记录")
+    expect(page.locator(".record")).to_be_visible()
+    if comment:
+        page.fill("textarea", comment)
+    page.click(f".actions >> button:has-text('{decision}')")
+    expect(page.locator("h1")).to_have_text("待审核记录")
+
+
+def review_of(page: Page, app_url: str, record_id: str) -> dict:
+    headers = {"Authorization": f"Bearer {stored_token(page)}"}
+    return page.request.get(f"{app_url}/api/v1/review/records/{record_id}", headers=headers).json()
+
+
+def test_a_team_lead_approves_a_synced_record_in_the_app(
+        browser: Browser, browser_context_args: dict, page: Page, app_url: str, tmp_path: Path,
+        field_inspector: FieldInspector, team_lead: TeamLead) -> None:
+    sign_in(page, app_url, field_inspector.username, field_inspector.password)
+    do_the_demo_check(page, field_inspector, photo_files(tmp_path))
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
+    record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
+
+    lead = lead_page(browser, browser_context_args, app_url, team_lead)
+    card = lead.locator(".card", has_text=field_inspector.target)
+    expect(card).to_be_visible()
+    lead.locator(".card", has_text=field_inspector.target).click()
+    expect(lead.locator(".record img.thumb").first).to_have_attribute("src", re.compile("^blob:"))  # photos from the server
+    lead.go_back()
+    decide_in_app(lead, field_inspector.target, "通过")
+    expect(lead.locator(".card", has_text=field_inspector.target)).to_have_count(0)
+
+    review = review_of(lead, app_url, record_id)
+    assert review["status"] in ("approved", "lead_approved")
+    assert [(d["stage"], d["decision"]) for d in review["decisions"]] == [("lead", "approve")]
+
+
+def test_a_returned_record_is_amended_on_the_phone_and_approved_again(
+        browser: Browser, browser_context_args: dict, page: Page, app_url: str, tmp_path: Path,
+        field_inspector: FieldInspector, team_lead: TeamLead) -> None:
+    sign_in(page, app_url, field_inspector.username, field_inspector.password)
+    do_the_demo_check(page, field_inspector, photo_files(tmp_path))
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
+    record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
+
+    lead = lead_page(browser, browser_context_args, app_url, team_lead)
+    decide_in_app(lead, field_inspector.target, "退回修改", comment="请补充检查备注。")
+
+    page.reload()  # opening the record asks the server how its review goes
+    expect(page.locator(".status-box .chip")).to_have_text("已退回")
+    expect(page.locator(".status-box .note")).to_contain_text("请补充检查备注。")
+    page.click("button:has-text('修改并重新提交')")
+    for _ in range(6):  # through the checklist pages to the review page; answers, photos and signatures kept
+        if page.locator("h1").text_content() == "核对并完成":
+            break
+        page.click("text=下一步")
+    expect(page.locator("h1")).to_have_text("核对并完成")
+    page.click("button:has-text('完成检查')")
+    page.click("dialog >> button:has-text('完成检查')")
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
+    assert server_record(page, app_url, record_id)["revision"] == 2
+
+    lead.reload()
+    decide_in_app(lead, field_inspector.target, "通过")
+    review = review_of(lead, app_url, record_id)
+    assert review["revision"] == 2
+    assert [(d["revision"], d["decision"]) for d in review["decisions"]] == [(1, "return"), (2, "approve")]
+
+
 def test_signing_out_with_an_unsent_draft_warns_first(context: BrowserContext, page: Page, app_url: str) -> None:
     FieldStub(app_url).install(context)
     sign_in(page, app_url)
@@ -330,9 +409,11 @@ def test_a_draft_can_be_discarded_with_its_photos(context: BrowserContext, page:
     assert counts == [0, 0]
 
 
-def test_a_team_lead_gets_the_review_tab_and_is_told_when_reviews_are_not_served(
+def test_a_team_lead_is_told_when_a_server_does_not_serve_reviews(
         context: BrowserContext, page: Page, app_url: str) -> None:
     FieldStub(app_url).install(context)
+    context.route("**/api/v1/review/**", lambda route: route.fulfill(status=404, content_type="application/problem+json",
+                                                                     body='{"code": "not_found", "status": 404}'))
     sign_in(page, app_url, "lead")
     page.click(".tabs >> text=审核")
     expect(page.locator("h1")).to_have_text("待审核记录")

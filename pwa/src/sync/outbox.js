@@ -15,7 +15,7 @@ import { backoffDelay } from './backoff.js';
 import { retryAfterMs } from './classify.js';
 
 export const REVIEW_POLL_MS = 10 * 60 * 1000;
-const FINAL_REVIEW = new Set(['approved', 'published']);
+const FINAL_REVIEW = new Set(['approved', 'entered', 'published']);
 
 export function createOutbox({ storage, api, uploader, now = () => Date.now(), random = Math.random, emit = () => {} }) {
   async function setSync(recordId, patch) {
@@ -183,6 +183,24 @@ export function createOutbox({ storage, api, uploader, now = () => Date.now(), r
     return due.length ? Math.min(...due) : null;
   }
 
+  /** Ask the server how one synced record's review goes; false when the network is gone. */
+  async function refreshReview(id) {
+    let data;
+    try {
+      ({ data } = await api.get(`/api/v1/field/records/${id}`));
+    } catch (err) {
+      return !(classifyError(err) === 'retry' && !err.status);
+    }
+    const comment = data.review?.comment ?? null;
+    await storage.updateRecord(id, (x) => {
+      x.review = { status: data.status ?? x.review?.status ?? null, comment, checkedAt: now(),
+        revision: data.revision ?? null };
+      return x;
+    });
+    emit({ type: 'review', recordId: id, status: data.status });
+    return true;
+  }
+
   /** Synced records not yet approved: ask how their review goes (returned -> the inspector amends). */
   async function pollReviews({ ownerUserId }) {
     const records = await storage.recordsOf(ownerUserId);
@@ -190,22 +208,9 @@ export function createOutbox({ storage, api, uploader, now = () => Date.now(), r
       if (r.state !== 'final' || r.sync?.status !== 'synced' || FINAL_REVIEW.has(r.review?.status)) continue;
       if (r.review?.status === 'returned') continue;
       if (r.review?.checkedAt && now() - r.review.checkedAt < REVIEW_POLL_MS) continue;
-      let data;
-      try {
-        ({ data } = await api.get(`/api/v1/field/records/${r.id}`));
-      } catch (err) {
-        if (classifyError(err) === 'retry' && !err.status) return; // offline again
-        continue;
-      }
-      const comment = data.review?.comment ?? data.comment ?? data.comments?.at?.(-1)?.comment ?? null;
-      await storage.updateRecord(r.id, (x) => {
-        x.review = { status: data.status ?? x.review?.status ?? null, comment, checkedAt: now(),
-          revision: data.revision ?? null };
-        return x;
-      });
-      emit({ type: 'review', recordId: r.id, status: data.status });
+      if (!(await refreshReview(r.id))) return; // offline again
     }
   }
 
-  return { drain, send, unpark, nextDue, pollReviews };
+  return { drain, send, unpark, nextDue, pollReviews, refreshReview };
 }

@@ -57,6 +57,10 @@ export function recordView(ctx, { id }) {
   }
 
   load();
+  // Opening a synced record asks for its review now (a returned one shows why), not at the next poll.
+  ctx.storage.getRecord(id).then((r) => {
+    if (r?.state === 'final' && r.sync?.status === 'synced' && navigator.onLine) ctx.outbox.refreshReview(id).catch(() => {});
+  });
   const off = ctx.onData(['records'], load);
   const offProgress = ctx.store.subscribe((s) => s.sync.progress, async () => {
     const record = await ctx.storage.getRecord(id);

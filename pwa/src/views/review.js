@@ -22,7 +22,7 @@ export function queueView(ctx) {
     clear(list).append(h('li', { class: 'empty' }, t('common.loading')));
     try {
       const { data } = await ctx.api.get('/api/v1/review/queue');
-      const items = Array.isArray(data) ? data : data?.items ?? [];
+      const items = Array.isArray(data) ? data : data?.records ?? data?.items ?? [];
       clear(list);
       if (!items.length) list.append(h('li', { class: 'empty' }, t('review_lead.empty')));
       for (const it of items) {
@@ -30,6 +30,8 @@ export function queueView(ctx) {
         list.append(h('li', {}, h('a', { class: 'card', href: `#/review/${encodeURIComponent(id)}` },
           h('h2', {}, it.target?.name ?? it.target_name ?? id),
           h('p', { class: 'meta' }, [it.task?.name ?? it.task_name, it.submitted_at ? formatTime(Date.parse(it.submitted_at)) : null].filter(Boolean).join(' · ')),
+          it.clock?.due_on ? h('p', { class: it.clock.state === 'overdue' ? 'meta warn' : 'meta' },
+            it.clock.state === 'overdue' ? t('review_lead.overdue') : t('review_lead.due', { date: it.clock.due_on })) : null,
           h('p', {}, h('span', { class: 'chip' }, t(`review_status.${it.status ?? 'submitted'}`)), it.revision > 1 ? h('span', { class: 'chip' }, t('record.revision', { n: it.revision })) : null))));
       }
     } catch (err) {

@@ -31,7 +31,7 @@ export function recordState(record, progress) {
   if (record.state === 'draft') return { label: t('state.draft'), tone: 'muted' };
   const review = record.review?.status;
   if (review === 'returned') return { label: t('state.returned'), tone: 'warn' };
-  if (review === 'approved' || review === 'published') return { label: t(`state.${review}`), tone: 'ok' };
+  if (['lead_approved', 'approved', 'entered', 'published'].includes(review)) return { label: t(`state.${review}`), tone: 'ok' };
   const sync = record.sync ?? {};
   const p = progress?.[record.id];
   switch (sync.status) {
