@@ -28,12 +28,19 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.draw import ENTITY_COLUMNS, TEST_SERVER, bulk_load, entity_rows, make_app, pg_database  # noqa: E402
+from bench.draw import (
+    ENTITY_COLUMNS,
+    TEST_SERVER,
+    bulk_load,
+    entity_rows,
+    make_app,
+    pg_database,
+)
 
 TASKS = 20
 BULLETIN = ("plan_number", "plan_name", "task_number", "task_name", "check_type", "inspecting_authority",
@@ -57,7 +64,7 @@ def _tasks(app) -> tuple[list[tuple[int, int]], int, int]:
         user = users.create_user(system, {"username": "bench-officer", "display_name": "Bench", "password": "x" * 12,
                                           "department": "market_regulation", "roles": ["inspector"], "jurisdiction": None})
         mr = db.session.scalar(sa.select(Department.id).where(Department.code == "market_regulation"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     out = []
     with app.test_request_context(), unit_of_work() as session:
         for n in range(1, TASKS + 1):
@@ -93,7 +100,7 @@ def build(app, count: int) -> int:
     t = time.perf_counter()
     bulk_load(engine, "market_entity", ENTITY_COLUMNS, entity_rows(count))
     rng = random.Random(20261125)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = date(2025, 1, 1)
     plan = []  # (n, task, reveal, record uuid, status, ended_on)
     for n in range(1, count + 1):
@@ -119,7 +126,7 @@ def build(app, count: int) -> int:
                          "credit_code", "completion_date", "result"])
     for n, task, _, u, _, ended in published:
         versions = 2 if n % 50 == 0 else 1
-        at = datetime.combine(ended + timedelta(days=20), datetime.min.time(), tzinfo=timezone.utc)
+        at = datetime.combine(ended + timedelta(days=20), datetime.min.time(), tzinfo=UTC)
         for v in range(1, versions + 1):
             pid += 1
             rows.append((pid, n, v, pid - 1 if v > 1 else None, n, task, mr, None, None, f"BENCH-R-{task:03d}",
