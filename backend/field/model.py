@@ -53,6 +53,8 @@ class CheckRecord(Base):
     """The head of a check record: which revision is current and where review stands."""
 
     __tablename__ = "check_record"
+    # the due lists: open statuses, a range of end dates (docs/results.md §3)
+    __table_args__ = (sa.Index("ix_check_record_status_ended_on", "status", "ended_on"),)
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)  # the client's UUID
     assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignment.id"), index=True)

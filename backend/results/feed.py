@@ -24,14 +24,16 @@ COLUMNS = ("id", "result_id", "version", "supersedes_id", "corrected", "correcti
 
 
 def rows(session: Session, after: int, limit: int) -> list[dict[str, Any]]:
+    columns = [getattr(PublishedResult, c) for c in ("id", "result_id", "version", "supersedes_id", "correction_reason",
+                                                     *BULLETIN_COLUMNS, "published_at", "digest")]
     out = []
-    for p in session.scalars(sa.select(PublishedResult).where(PublishedResult.id > after)
-                             .order_by(PublishedResult.id).limit(limit)):
-        row = {k: getattr(p, k) for k in BULLETIN_COLUMNS}
-        row["completion_date"] = p.completion_date.isoformat() if p.completion_date else None
-        out.append({"id": p.id, "result_id": p.result_id, "version": p.version, "supersedes_id": p.supersedes_id,
-                    "corrected": p.version > 1, "correction_reason": p.correction_reason, **row,
-                    "published_at": p.published_at.isoformat(), "digest": p.digest})
+    for row in session.execute(sa.select(*columns).where(PublishedResult.id > after)
+                               .order_by(PublishedResult.id).limit(limit)).mappings():
+        item = dict(row)
+        item["corrected"] = item["version"] > 1
+        item["completion_date"] = item["completion_date"].isoformat() if item["completion_date"] else None
+        item["published_at"] = item["published_at"].isoformat()
+        out.append({c: item[c] for c in COLUMNS})
     return out
 
 

@@ -83,27 +83,34 @@ def entity_record(session: Session, entity_id: int) -> list[dict[str, Any]]:
 
 
 def due_list(session: Session, principal: Principal, department_id: int | None, state: str,
-             today: date | None = None) -> dict[str, Any]:
+             today: date | None = None, limit: int = 200) -> dict[str, Any]:
     """Records of a department's tasks not yet published, with their due dates: overdue,
-    due soon (at most 3 working days left) or all open ones."""
+    due soon (at most 3 working days left) or all open ones; `count` is the whole list,
+    `records` its first `limit` rows, oldest check first."""
     calendar = current_calendar()
     today = today or china_today()
     overdue_end, soon_end = cutoffs(calendar, today)
     department_id = department_id if department_id is not None else principal.department_id
-    stmt = (sa.select(CheckRecord, Assignment.task_id, Task.number, Assignment.entity_id)
-            .join(Assignment, Assignment.id == CheckRecord.assignment_id).join(Task, Task.id == Assignment.task_id)
-            .where(CheckRecord.status.in_(OPEN_STATUSES), CheckRecord.ended_on.is_not(None),
-                   Assignment.task_id.in_(sa.select(TaskDepartment.task_id)
-                                          .where(TaskDepartment.department_id == department_id)))
-            .order_by(CheckRecord.ended_on, CheckRecord.created_at))
+    conditions = [CheckRecord.status.in_(OPEN_STATUSES), CheckRecord.ended_on.is_not(None),
+                  Assignment.task_id.in_(sa.select(TaskDepartment.task_id)
+                                         .where(TaskDepartment.department_id == department_id))]
     if state == "overdue":
-        stmt = stmt.where(CheckRecord.ended_on <= overdue_end)
+        conditions.append(CheckRecord.ended_on <= overdue_end)
     elif state == "due_soon":
-        stmt = stmt.where(CheckRecord.ended_on > overdue_end, CheckRecord.ended_on <= soon_end)
-    rows = [{"record_id": str(record.id), "assignment_id": record.assignment_id, "task_id": task_id,
-             "task_number": number, "entity_id": entity_id, "status": record.status,
-             "clock": clock(calendar, record.ended_on, today)}
-            for record, task_id, number, entity_id in session.execute(stmt.limit(1000))]
+        conditions += [CheckRecord.ended_on > overdue_end, CheckRecord.ended_on <= soon_end]
+    joined = sa.select().select_from(CheckRecord).join(Assignment, Assignment.id == CheckRecord.assignment_id)
+    count = session.scalar(joined.add_columns(sa.func.count()).where(*conditions)) or 0
+    stmt = (joined.add_columns(CheckRecord.id, CheckRecord.assignment_id, CheckRecord.status, CheckRecord.ended_on,
+                               Assignment.task_id, Task.number, Assignment.entity_id)
+            .join(Task, Task.id == Assignment.task_id).where(*conditions)
+            .order_by(CheckRecord.ended_on, CheckRecord.created_at).limit(limit))
+    clocks: dict[date, dict[str, Any] | None] = {}  # many records share an end date
+    rows = []
+    for record_id, assignment_id, status, ended_on, task_id, number, entity_id in session.execute(stmt):
+        if ended_on not in clocks:
+            clocks[ended_on] = clock(calendar, ended_on, today)
+        rows.append({"record_id": str(record_id), "assignment_id": assignment_id, "task_id": task_id,
+                     "task_number": number, "entity_id": entity_id, "status": status, "clock": clocks[ended_on]})
     department = session.get(Department, department_id)
     return {"department": department.code if department else None, "today": today.isoformat(), "state": state,
-            "count": len(rows), "records": rows}
+            "count": count, "records": rows}

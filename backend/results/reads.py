@@ -39,7 +39,8 @@ def due(principal: Principal, query: dict[str, Any]) -> dict[str, Any]:
     department_id = query.get("department_id", principal.department_id)
     ensure(principal, "results.read", department_id)
     with unit_of_work() as session:
-        return queries.due_list(session, principal, department_id, query["state"], query.get("as_of"))
+        return queries.due_list(session, principal, department_id, query["state"], query.get("as_of"),
+                                query["limit"])
 
 
 def feed(query: dict[str, Any]) -> dict[str, Any] | str:

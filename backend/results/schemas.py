@@ -112,6 +112,8 @@ class EntityRecordSchema(Schema):
 class DueQuerySchema(Schema):
     department_id = fields.Integer(strict=False, metadata={"description": "default: your own department"})
     state = fields.String(load_default="overdue", validate=validate.OneOf(("overdue", "due_soon", "open")))
+    limit = fields.Integer(strict=False, load_default=200, validate=validate.Range(1, 1000),
+                           metadata={"description": "the most records listed; count is the whole list"})
     as_of = fields.Date(validate=validate.Range(date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)),
                         metadata={"description": "the lists as they stand on this day (default: today in China)"})
 

@@ -42,6 +42,8 @@ def test_the_lists_split_open_records_into_overdue_and_due_soon_by_working_days(
     due_soon = due(world, "lead", state="due_soon")
     assert [(r["record_id"], r["clock"]["due_on"]) for r in due_soon["records"]] == [(soon, "2026-10-22")]
     assert [r["record_id"] for r in due(world, "head", state="open")["records"]] == [late, soon, fresh]
+    first = due(world, "head", state="open", limit=1)
+    assert (first["count"], [r["record_id"] for r in first["records"]]) == (3, [late])
     # the participating department sees the same joint records on its own lists
     assert [r["record_id"] for r in due(world, "other-head", state="overdue")["records"]] == [late]
 

@@ -158,6 +158,7 @@ def upgrade() -> None:
     with op.batch_alter_table('check_record', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ended_on', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_check_record_ended_on'), ['ended_on'], unique=False)
+        batch_op.create_index('ix_check_record_status_ended_on', ['status', 'ended_on'], unique=False)
     _fill_ended_on()
     make_append_only('published_result')
     make_append_only('review_decision')
@@ -181,6 +182,7 @@ def downgrade() -> None:
     drop_append_only('review_decision')
     drop_append_only('published_result')
     with op.batch_alter_table('check_record', schema=None) as batch_op:
+        batch_op.drop_index('ix_check_record_status_ended_on')
         batch_op.drop_index(batch_op.f('ix_check_record_ended_on'))
         batch_op.drop_column('ended_on')
 
