@@ -179,10 +179,9 @@ def canonical_json(value) -> bytes:
 
 def _canonical_names(values: list) -> bytes:
     """canonical_json(values) for a list of strings; a fast join when nothing needs escaping."""
-    blob = '","'.join(values)
-    if _JSON_ESCAPED.search(blob):
+    if _JSON_ESCAPED.search("".join(values)):  # (not the joined text below: its separators are quotes)
         return canonical_json(values)
-    return ('["' + blob + '"]').encode("utf-8") if values else b"[]"
+    return ('["' + '","'.join(values) + '"]').encode("utf-8") if values else b"[]"
 
 
 def _canonical_population(population) -> bytes:

@@ -572,3 +572,9 @@ def test_team_formation_ranking_only_the_lowest_loads_equals_sorting_the_whole_p
             v.form_teams(seed, {"S": targets}, inspectors, recusals, params)
     else:
         assert v.form_teams(seed, {"S": targets}, inspectors, recusals, params) == expected
+
+
+@pytest.mark.parametrize("values", [[], ["A01"], ["A01", "B02", "L:x-1"], ['say "hi"', "ok"], ["a\\b"], ["tab\there", "z"],
+                                    ["泰安", "𝔘nicode", "end"]])
+def test_the_fast_encoding_of_an_id_list_is_its_canonical_json(values):
+    assert v._canonical_names(values) == v.canonical_json(values)

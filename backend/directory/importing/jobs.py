@@ -46,6 +46,7 @@ from backend.policy import Principal
 log = logging.getLogger("ssgk.directory.import")
 
 BATCH_ROWS = 5000
+_GC_YOUNG_THRESHOLD = 100_000
 
 
 @dataclass
@@ -316,12 +317,17 @@ def _heap_frozen() -> Iterator[None]:
     """The objects that exist when the file starts (the application's modules, mappers, caches)
     are left out of cyclic garbage collection while it is read: every batch makes tens of
     thousands of short-lived rows, and each full collection they trigger would rescan all of
-    the application (a fifth of the import's CPU time at 100,000 rows). Collection itself goes
-    on for everything made meanwhile, so memory stays flat; the frozen objects return afterwards."""
+    the application (a fifth of the import's CPU time at 100,000 rows). The youngest generation
+    is collected every 100,000 net allocations instead of 700 (a batch's rows die together when
+    the next batch replaces them, so most collections found nothing to free). Collection itself
+    goes on for everything made meanwhile, so memory stays flat; all is restored afterwards."""
+    threshold = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(max(threshold[0], _GC_YOUNG_THRESHOLD), *threshold[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*threshold)
         gc.unfreeze()
 
 
