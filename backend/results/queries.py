@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from backend.directory.model import MarketEntity
 from backend.field.model import CheckRecord
 from backend.orgs.model import Department
 from backend.policy import Principal, Scope, scope_for
@@ -101,16 +102,18 @@ def due_list(session: Session, principal: Principal, department_id: int | None, 
     joined = sa.select().select_from(CheckRecord).join(Assignment, Assignment.id == CheckRecord.assignment_id)
     count = session.scalar(joined.add_columns(sa.func.count()).where(*conditions)) or 0
     stmt = (joined.add_columns(CheckRecord.id, CheckRecord.assignment_id, CheckRecord.status, CheckRecord.ended_on,
-                               Assignment.task_id, Task.number, Assignment.entity_id)
-            .join(Task, Task.id == Assignment.task_id).where(*conditions)
+                               Assignment.task_id, Task.number, Assignment.entity_id, MarketEntity.name)
+            .join(Task, Task.id == Assignment.task_id).join(MarketEntity, MarketEntity.id == Assignment.entity_id)
+            .where(*conditions)
             .order_by(CheckRecord.ended_on, CheckRecord.created_at).limit(limit))
     clocks: dict[date, dict[str, Any] | None] = {}  # many records share an end date
     rows = []
-    for record_id, assignment_id, status, ended_on, task_id, number, entity_id in session.execute(stmt):
+    for record_id, assignment_id, status, ended_on, task_id, number, entity_id, name in session.execute(stmt):
         if ended_on not in clocks:
             clocks[ended_on] = clock(calendar, ended_on, today)
         rows.append({"record_id": str(record_id), "assignment_id": assignment_id, "task_id": task_id,
-                     "task_number": number, "entity_id": entity_id, "status": status, "clock": clocks[ended_on]})
+                     "task_number": number, "entity_id": entity_id, "entity_name": name, "status": status,
+                     "clock": clocks[ended_on]})
     department = session.get(Department, department_id)
     return {"department": department.code if department else None, "today": today.isoformat(), "state": state,
             "count": count, "records": rows}

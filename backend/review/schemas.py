@@ -28,7 +28,9 @@ class ReviewRecordSchema(Schema):
     required_approvals = fields.List(fields.Dict(), required=True)
     decisions = fields.List(fields.Dict(), required=True)
     record = fields.Dict(metadata={"description": "the current revision's body (record view only)"})
-    items = fields.List(fields.Dict(), metadata={"description": "the assignment's items as in a task packet (record view only)"})
+    # (not named `items` in Python: on a dict without the key, marshmallow would find dict.items)
+    item_views = fields.List(fields.Dict(), data_key="items",
+                             metadata={"description": "the assignment's items as in a task packet (record view only)"})
     team = fields.List(fields.Dict(), metadata={"description": "the assignment's team as in a task packet (record view only)"})
     templates = fields.Dict(metadata={"description": "the checklist templates the record names, by key (record view only)"})
 

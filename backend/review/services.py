@@ -156,7 +156,7 @@ def record_view(principal: Principal, record_id: uuid.UUID) -> dict[str, Any]:
         # What the reviewer's app needs to show the answers with their questions: the assignment as a
         # task packet has it (items, team) and the checklist templates the record names.
         views, templates = field_assignments.build(session, [ctx.assignment.id])
-        return {**_view(session, ctx), "record": ctx.body, "items": views[0]["items"], "team": views[0]["team"],
+        return {**_view(session, ctx), "record": ctx.body, "item_views": views[0]["items"], "team": views[0]["team"],
                 "templates": {k: v for k, v in templates.items() if k in set(ctx.body.get("templates", {}).values())}}
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.draws.demo import NUMBER as DEMO_TASK
 from tests.e2e.conftest import *  # noqa: F401,F403  (live_server and its fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,23 +94,27 @@ def field_inspector(live_server: str) -> FieldInspector:
     this links a fresh account (through the API, as `admin`) to someone who has one.
     """
     admin = _call(f"{live_server}/api/v1/auth/token", "POST", {"username": "admin", "password": "demo-password"})[0]["access_token"]
-    task = next(t for t in _call(f"{live_server}/api/v1/tasks", token=admin)[0] if t["status"] == "drawn")
+    # the demo's joint task (the referral demo draws another, single-item one)
+    task = next(t for t in _call(f"{live_server}/api/v1/tasks", token=admin)[0] if t["number"] == DEMO_TASK)
     assignments = _call(f"{live_server}/api/v1/tasks/{task['id']}/assignments", token=admin)[0]
-    assignment = assignments[len(_LINKED) % len(assignments)]
-    me = next(m for m in assignment["team"] if m["department"] == "market_regulation")
+    # An assignment whose market-regulation officer has no account yet: nobody has worked on it (the
+    # demo's results and earlier tests link the officers of the assignments they use).
+    for assignment in assignments:
+        me = next(m for m in assignment["team"] if m["department"] == "market_regulation")
+        inspector, headers = _call(f"{live_server}/api/v1/inspectors/{me['inspector_id']}", token=admin)
+        if inspector.get("user_id") is None:
+            break
+    else:
+        pytest.fail("the demo draw has no assignment left whose officer has no account")
     partner = next(m for m in assignment["team"] if m is not me)
     username = f"pwa-{uuid.uuid4().hex[:8]}"
     password = "pwa-test-password"
     user = _call(f"{live_server}/api/v1/users", "POST", {"username": username, "display_name": "现场测试", "password": password,
                                                          "department": "market_regulation", "roles": ["inspector"]}, admin)[0]
-    _, headers = _call(f"{live_server}/api/v1/inspectors/{me['inspector_id']}", token=admin)
     _call(f"{live_server}/api/v1/inspectors/{me['inspector_id']}", "PATCH", {"user_id": user["id"]}, admin,
           {"If-Match": headers["ETag"]})
-    _LINKED.append(username)
     return FieldInspector(username, password, f"I{me['inspector_id']}", f"I{partner['inspector_id']}", assignment["entity_name"])
 
-
-_LINKED: list[str] = []
 
 
 @dataclass(frozen=True)

@@ -328,6 +328,9 @@ def test_a_team_lead_approves_a_synced_record_in_the_app(
     lead = lead_page(browser, browser_context_args, app_url, team_lead)
     card = lead.locator(".card", has_text=field_inspector.target)
     expect(card).to_be_visible()
+    # the department's deadline lists sit under the queue (each says 无 or lists records with due dates)
+    expect(lead.locator("#due-title")).to_have_text("公示期限（20个工作日）")
+    expect(lead.locator(".due ul").first.locator("li").first).to_be_visible()
     lead.locator(".card", has_text=field_inspector.target).click()
     expect(lead.locator(".record img.thumb").first).to_have_attribute("src", re.compile("^blob:"))  # photos from the server
     lead.go_back()

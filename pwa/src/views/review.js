@@ -15,9 +15,30 @@ function problemLine(err) {
   return t('reason.generic', { status: err.status, code: err.code ?? '—' });
 }
 
+/** The department's records past or near their 20-working-day publication deadline (R5.1). */
+function dueSection(ctx) {
+  const lists = { overdue: h('ul', { class: 'cards' }), due_soon: h('ul', { class: 'cards' }) };
+  const el = h('section', { class: 'due', 'aria-labelledby': 'due-title' },
+    h('h2', { id: 'due-title' }, t('due.title')),
+    h('h3', {}, t('due.overdue')), lists.overdue, h('h3', {}, t('due.due_soon')), lists.due_soon);
+  for (const [state, list] of Object.entries(lists)) {
+    ctx.api.get(`/api/v1/results/due?state=${state}`).then(({ data }) => {
+      clear(list);
+      if (!data.records?.length) list.append(h('li', { class: 'empty' }, t('due.none')));
+      for (const r of data.records ?? []) {
+        list.append(h('li', { class: 'card' }, h('h2', {}, r.entity_name ?? r.task_number),
+          h('p', { class: 'meta' }, [r.task_number, t(`review_status.${r.status}`)].join(' · ')),
+          h('p', { class: state === 'overdue' ? 'meta warn' : 'meta' }, t('review_lead.due', { date: r.clock?.due_on ?? '—' }))));
+      }
+      if (data.count > (data.records?.length ?? 0)) list.append(h('li', { class: 'meta' }, t('due.more', { n: data.count })));
+    }).catch((err) => { clear(list).append(h('li', { class: 'empty' }, problemLine(err))); });
+  }
+  return el;
+}
+
 export function queueView(ctx) {
   const list = h('ul', { class: 'cards' });
-  const el = h('section', { class: 'page' }, h('h1', {}, t('review_lead.title')), list);
+  const el = h('section', { class: 'page' }, h('h1', {}, t('review_lead.title')), list, dueSection(ctx));
   async function load() {
     clear(list).append(h('li', { class: 'empty' }, t('common.loading')));
     try {
