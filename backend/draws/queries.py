@@ -15,6 +15,7 @@ from backend.draws import storage
 from backend.draws.model import DrawCancellation, DrawCommitment, DrawReveal
 from backend.draws.params import utc_text
 from backend.errors import Conflict, NotFound
+from backend.field.model import CheckRecord
 from backend.policy import Principal
 from backend.tasks.model import Assignment, Task
 from backend.tasks.services import get_task
@@ -133,10 +134,15 @@ def assignments(principal: Principal, task_id: int) -> list[dict[str, Any]]:
     inspectors = {i.id: i for i in db.session.scalars(sa.select(Inspector).where(
         Inspector.id.in_({m.inspector_id for a in rows for m in a.members})))}
     show_risk = can_see_risk()
+    # how far each target's check has got: the latest record's status, "open" before any record
+    progress = dict(db.session.execute(sa.select(CheckRecord.assignment_id, CheckRecord.status)
+                                       .where(CheckRecord.assignment_id.in_([a.id for a in rows]))
+                                       .order_by(CheckRecord.created_at, CheckRecord.id)).all())
     out = []
     for a in rows:
         view = {"id": a.id, "target": a.target, "entity_id": a.entity_id, "entity_name": names[a.entity_id],
                 "rank": a.rank, "draw_index": a.draw_index, "items": a.items,
+                "check_status": progress.get(a.id, "open"),
                 "window": {"start": a.window_start, "end": a.window_end},
                 "team": [{"inspector_id": m.inspector_id, "name": inspectors[m.inspector_id].name,
                           "department": inspectors[m.inspector_id].department.code} for m in a.members]}

@@ -185,6 +185,9 @@ class AssignmentSchema(Schema):
     stratum = fields.String(metadata={"description": "only with directory.read_risk (it is a risk class)"})
     rank = fields.Integer(required=True)
     draw_index = fields.Integer(required=True)
+    check_status = fields.String(required=True, metadata={
+        "description": "open (no check record yet) or the record's review status: submitted, under_review, "
+                       "returned, lead_approved, approved, entered, published"})
     team = fields.List(fields.Dict(), required=True, metadata={"description": "[{inspector_id, name, department}]"})
     items = fields.List(fields.Dict(), required=True)
     window = fields.Nested(WindowSchema, required=True)

@@ -97,15 +97,13 @@ def field_inspector(live_server: str) -> FieldInspector:
     # the demo's joint task (the referral demo draws another, single-item one)
     task = next(t for t in _call(f"{live_server}/api/v1/tasks", token=admin)[0] if t["number"] == DEMO_TASK)
     assignments = _call(f"{live_server}/api/v1/tasks/{task['id']}/assignments", token=admin)[0]
-    # An assignment whose market-regulation officer has no account yet: nobody has worked on it (the
-    # demo's results and earlier tests link the officers of the assignments they use).
-    for assignment in assignments:
-        me = next(m for m in assignment["team"] if m["department"] == "market_regulation")
-        inspector, headers = _call(f"{live_server}/api/v1/inspectors/{me['inspector_id']}", token=admin)
-        if inspector.get("user_id") is None:
-            break
-    else:
-        pytest.fail("the demo draw has no assignment left whose officer has no account")
+    # An assignment nobody has checked yet: the demo's results and earlier tests used some. Its officer's
+    # account link moves to the new account (this server's database lives only for the test session).
+    assignment = next((a for a in assignments if a["check_status"] == "open"), None)
+    if assignment is None:
+        pytest.fail("the demo draw has no unchecked assignment left")
+    me = next(m for m in assignment["team"] if m["department"] == "market_regulation")
+    _, headers = _call(f"{live_server}/api/v1/inspectors/{me['inspector_id']}", token=admin)
     partner = next(m for m in assignment["team"] if m is not me)
     username = f"pwa-{uuid.uuid4().hex[:8]}"
     password = "pwa-test-password"

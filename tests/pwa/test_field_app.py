@@ -168,68 +168,14 @@ def do_the_demo_check(page: Page, field_inspector: FieldInspector, photos: list[
     page.click("dialog >> button:has-text('完成检查')")
 
 
-def test_a_check_goes_to_the_server_as_a_valid_record_and_only_then_leaves_the_phone(
-        page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
-    """No stand-ins: an assignment of the demo draw, the real packet, records API and tus."""
+def test_a_check_done_offline_reaches_the_server_once_byte_for_byte_and_the_lead_approves_it_in_the_app(
+        browser: Browser, browser_context_args: dict, context: BrowserContext, page: Page, app_url: str,
+        tmp_path: Path, field_inspector: FieldInspector, team_lead: TeamLead) -> None:
+    """The whole flow with no stand-ins: the real packet, offline work, a reload, sync over tus, review."""
     photos = photo_files(tmp_path)
     records: list[str] = []
     page.on("response", lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/field/records")
             and records.append(f"{r.status}"))
-    sign_in(page, app_url, field_inspector.username, field_inspector.password)
-    do_the_demo_check(page, field_inspector, photos)
-    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=60_000)
-    assert records == ["201"]  # accepted the first time: digest and every rule of docs/field-api.md §2
-
-    record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
-    status = server_record(page, app_url, record_id)
-    assert status["complete"] is True and status["missing_evidence"] == []
-    record = status["record"]
-    digest = record.pop("digest")
-    assert hashlib.sha256(canonical_json(record)).hexdigest() == digest  # the server's canonical JSON
-    tz = record["answers"]["SCJG-TZ-001"]
-    assert tz["equipment_count"] == 3 and tz["inspection_current"] == "no" and len(tz["overdue_photos"]) == 1
-    assert record["answers"]["ST-PW-001"]["cod_concentration"] == 12.3
-    assert record["result_categories"] == {"SCJG-TZ-001": ["corrected"], "ST-PW-001": ["no_problem"]}
-    assert [f["code"] for f in record["followup"]] == ["order_to_correct"]
-    assert [o["inspector_id"] for o in record["officers"]] == [field_inspector.inspector_id, field_inspector.partner_id]
-    assert sorted(e["kind"] for e in record["evidence"]) == ["photo"] * 5 + ["signature"] * 3
-    assert {g["purpose"] for g in record["gps"]} == {"start", "photo"}
-    # Only now are the originals gone from the phone; thumbnails stay.
-    left = page.evaluate("""async (id) => new Promise((resolve) => {
-        const open = indexedDB.open('ssgk-field');
-        open.onsuccess = () => {
-            const req = open.result.transaction('evidence').objectStore('evidence').index('by_record').getAll(id);
-            req.onsuccess = () => resolve(req.result.map((e) => [e.blob === null, e.thumb instanceof Blob]));
-        };
-    })""", record_id)
-    assert len(left) == 8 and all(gone and thumb for gone, thumb in left)
-
-
-def stored_token(page: Page) -> str:
-    return page.evaluate("""() => new Promise((resolve) => {
-        const open = indexedDB.open('ssgk-field');
-        open.onsuccess = () => { const r = open.result.transaction('kv').objectStore('kv').get('auth');
-                                 r.onsuccess = () => resolve(r.result.value.accessToken); };
-    })""")
-
-
-def server_record(page: Page, app_url: str, record_id: str) -> dict:
-    headers = {"Authorization": f"Bearer {stored_token(page)}"}
-    return page.request.get(f"{app_url}/api/v1/field/records/{record_id}", headers=headers).json()
-
-
-def photo_files(tmp_path: Path, count: int = 4) -> list[str]:
-    paths = []
-    for n in range(count):
-        path = tmp_path / f"photo-{n}.jpg"
-        path.write_bytes(jpeg(1200 + n * 16, 900))
-        paths.append(str(path))
-    return paths
-
-
-def test_a_check_done_offline_survives_a_reload_and_reaches_the_server_byte_for_byte(
-        context: BrowserContext, page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
-    photos = photo_files(tmp_path)
     sign_in(page, app_url, field_inspector.username, field_inspector.password)
     page.click("text=待开始")
     expect(page.locator(".card", has_text=field_inspector.target)).to_be_visible()  # the packet is on the phone
@@ -252,45 +198,51 @@ def test_a_check_done_offline_survives_a_reload_and_reaches_the_server_byte_for_
     finally:
         context.set_offline(False)
     expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
+    assert records == ["201"]  # accepted the first time: digest and every rule of docs/field-api.md §2
 
     record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
     status = server_record(page, app_url, record_id)
-    assert status["complete"] is True
+    assert status["complete"] is True and status["missing_evidence"] == []
+    record = status["record"]
+    digest = record.pop("digest")
+    assert hashlib.sha256(canonical_json(record)).hexdigest() == digest  # the server's canonical JSON
+    tz = record["answers"]["SCJG-TZ-001"]
+    assert tz["equipment_count"] == 3 and tz["inspection_current"] == "no" and len(tz["overdue_photos"]) == 1
+    assert record["answers"]["ST-PW-001"]["cod_concentration"] == 12.3
+    assert record["result_categories"] == {"SCJG-TZ-001": ["corrected"], "ST-PW-001": ["no_problem"]}
+    assert [f["code"] for f in record["followup"]] == ["order_to_correct"]
+    assert [o["inspector_id"] for o in record["officers"]] == [field_inspector.inspector_id, field_inspector.partner_id]
+    assert sorted(e["kind"] for e in record["evidence"]) == ["photo"] * 5 + ["signature"] * 3
+    assert {g["purpose"] for g in record["gps"]} == {"start", "photo"}
     sent = {hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in photos}
-    held = {e["sha256"] for e in status["record"]["evidence"] if e["kind"] == "photo"}
+    held = {e["sha256"] for e in record["evidence"] if e["kind"] == "photo"}
     assert held == sent
     headers = {"Authorization": f"Bearer {stored_token(page)}"}
     for sha256 in sorted(held):  # the server's bytes, not just its word for them
         body = page.request.get(f"{app_url}/api/v1/evidence/{sha256}", headers=headers).body()
         assert hashlib.sha256(body).hexdigest() == sha256
+    # Only now are the originals gone from the phone; thumbnails stay.
+    left = page.evaluate("""async (id) => new Promise((resolve) => {
+        const open = indexedDB.open('ssgk-field');
+        open.onsuccess = () => {
+            const req = open.result.transaction('evidence').objectStore('evidence').index('by_record').getAll(id);
+            req.onsuccess = () => resolve(req.result.map((e) => [e.blob === null, e.thumb instanceof Blob]));
+        };
+    })""", record_id)
+    assert len(left) == 8 and all(gone and thumb for gone, thumb in left)
 
-
-def test_on_a_flaky_network_the_record_and_every_photo_arrive_exactly_once(
-        context: BrowserContext, page: Page, app_url: str, tmp_path: Path, field_inspector: FieldInspector) -> None:
-    photos = photo_files(tmp_path)
-    coin = random.Random(20261125)  # seeded: a failing run can be replayed; not alternating, which would
-    tried: list[bool] = []           # lock step with the app's request cycles and fail the same request forever
-
-    def half_fail(route: Route) -> None:  # half of the upload requests die mid-air
-        tried.append(coin.random() < 0.5)
-        if tried[-1]:
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    created: list[int] = []
-    page.on("response", lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/field/records")
-            and created.append(r.status))
-    sign_in(page, app_url, field_inspector.username, field_inspector.password)
-    context.route("**/api/v1/uploads**", half_fail)
-    do_the_demo_check(page, field_inspector, photos)
-    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=180_000)
-    assert sum(tried) >= 3, "the network never failed"
-    assert created.count(201) == 1 and set(created) <= {200, 201}  # later tries were answered as replays
-    status = server_record(page, app_url, page.evaluate("location.hash").rsplit("/", 1)[1])
-    assert status["complete"] is True and status["missing_evidence"] == []
-    assert status["revision"] == 1
-    assert len(status["record"]["evidence"]) == 8
+    lead = lead_page(browser, browser_context_args, app_url, team_lead)
+    # the department's deadline lists sit under the queue (each says 无 or lists records with due dates)
+    expect(lead.locator("#due-title")).to_have_text("公示期限（20个工作日）")
+    expect(lead.locator(".due ul").first.locator("li").first).to_be_visible()
+    lead.locator(".card", has_text=field_inspector.target).click()
+    expect(lead.locator(".record img.thumb").first).to_have_attribute("src", re.compile("^blob:"))  # photos from the server
+    lead.go_back()
+    decide_in_app(lead, field_inspector.target, "通过")
+    expect(lead.locator(".card", has_text=field_inspector.target)).to_have_count(0)
+    review = review_of(lead, app_url, record_id)
+    assert review["status"] in ("approved", "lead_approved")
+    assert [(d["stage"], d["decision"]) for d in review["decisions"]] == [("lead", "approve")]
 
 
 def lead_page(browser: Browser, browser_context_args: dict, app_url: str, lead: TeamLead) -> Page:
@@ -317,54 +269,71 @@ def review_of(page: Page, app_url: str, record_id: str) -> dict:
     return page.request.get(f"{app_url}/api/v1/review/records/{record_id}", headers=headers).json()
 
 
-def test_a_team_lead_approves_a_synced_record_in_the_app(
-        browser: Browser, browser_context_args: dict, page: Page, app_url: str, tmp_path: Path,
-        field_inspector: FieldInspector, team_lead: TeamLead) -> None:
+def stored_token(page: Page) -> str:
+    return page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('ssgk-field');
+        open.onsuccess = () => { const r = open.result.transaction('kv').objectStore('kv').get('auth');
+                                 r.onsuccess = () => resolve(r.result.value.accessToken); };
+    })""")
+
+
+def server_record(page: Page, app_url: str, record_id: str) -> dict:
+    headers = {"Authorization": f"Bearer {stored_token(page)}"}
+    return page.request.get(f"{app_url}/api/v1/field/records/{record_id}", headers=headers).json()
+
+
+def photo_files(tmp_path: Path, count: int = 4) -> list[str]:
+    paths = []
+    for n in range(count):
+        path = tmp_path / f"photo-{n}.jpg"
+        path.write_bytes(jpeg(1200 + n * 16, 900))
+        paths.append(str(path))
+    return paths
+
+
+def test_on_a_flaky_network_a_record_syncs_once_and_a_returned_one_is_amended_and_approved_again(
+        browser: Browser, browser_context_args: dict, context: BrowserContext, page: Page, app_url: str,
+        tmp_path: Path, field_inspector: FieldInspector, team_lead: TeamLead) -> None:
+    photos = photo_files(tmp_path)
+    coin = random.Random(20261125)  # seeded: a failing run can be replayed; not alternating, which would
+    tried: list[bool] = []           # lock step with the app's request cycles and fail the same request forever
+
+    def half_fail(route: Route) -> None:  # half of the upload requests die mid-air
+        tried.append(coin.random() < 0.5)
+        if tried[-1]:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    created: list[int] = []
+    page.on("response", lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/field/records")
+            and created.append(r.status))
     sign_in(page, app_url, field_inspector.username, field_inspector.password)
-    do_the_demo_check(page, field_inspector, photo_files(tmp_path))
-    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
+    context.route("**/api/v1/uploads**", half_fail)
+    do_the_demo_check(page, field_inspector, photos)
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=180_000)
+    assert sum(tried) >= 3, "the network never failed"
+    assert created.count(201) == 1 and set(created) <= {200, 201}  # later tries were answered as replays
+    status = server_record(page, app_url, page.evaluate("location.hash").rsplit("/", 1)[1])
+    assert status["complete"] is True and status["missing_evidence"] == []
+    assert status["revision"] == 1
+    assert len(status["record"]["evidence"]) == 8
+
     record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
-
-    lead = lead_page(browser, browser_context_args, app_url, team_lead)
-    card = lead.locator(".card", has_text=field_inspector.target)
-    expect(card).to_be_visible()
-    # the department's deadline lists sit under the queue (each says 无 or lists records with due dates)
-    expect(lead.locator("#due-title")).to_have_text("公示期限（20个工作日）")
-    expect(lead.locator(".due ul").first.locator("li").first).to_be_visible()
-    lead.locator(".card", has_text=field_inspector.target).click()
-    expect(lead.locator(".record img.thumb").first).to_have_attribute("src", re.compile("^blob:"))  # photos from the server
-    lead.go_back()
-    decide_in_app(lead, field_inspector.target, "通过")
-    expect(lead.locator(".card", has_text=field_inspector.target)).to_have_count(0)
-
-    review = review_of(lead, app_url, record_id)
-    assert review["status"] in ("approved", "lead_approved")
-    assert [(d["stage"], d["decision"]) for d in review["decisions"]] == [("lead", "approve")]
-
-
-def test_a_returned_record_is_amended_on_the_phone_and_approved_again(
-        browser: Browser, browser_context_args: dict, page: Page, app_url: str, tmp_path: Path,
-        field_inspector: FieldInspector, team_lead: TeamLead) -> None:
-    sign_in(page, app_url, field_inspector.username, field_inspector.password)
-    do_the_demo_check(page, field_inspector, photo_files(tmp_path))
-    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
-    record_id = page.evaluate("location.hash").rsplit("/", 1)[1]
-
     lead = lead_page(browser, browser_context_args, app_url, team_lead)
     decide_in_app(lead, field_inspector.target, "退回修改", comment="请补充检查备注。")
-
     page.reload()  # opening the record asks the server how its review goes
     expect(page.locator(".status-box .chip")).to_have_text("已退回")
     expect(page.locator(".status-box .note")).to_contain_text("请补充检查备注。")
     page.click("button:has-text('修改并重新提交')")
-    for _ in range(6):  # through the checklist pages to the review page; answers, photos and signatures kept
-        if page.locator("h1").text_content() == "核对并完成":
-            break
-        page.click("text=下一步")
+    expect(page).to_have_url(re.compile(f"#/check/{record_id}"))
+    expect(page.locator(".stepper")).to_be_visible()  # the draft again, as revision 2
+    page.goto(f"{app_url}/#/check/{record_id}/review")  # answers, photos and signatures are kept: straight to review
     expect(page.locator("h1")).to_have_text("核对并完成")
+    expect(page.locator(".problems")).to_have_count(0)
     page.click("button:has-text('完成检查')")
     page.click("dialog >> button:has-text('完成检查')")
-    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=90_000)
+    expect(page.locator(".status-box .chip")).to_have_text("已同步", timeout=180_000)
     assert server_record(page, app_url, record_id)["revision"] == 2
 
     lead.reload()
