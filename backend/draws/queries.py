@@ -15,7 +15,7 @@ from backend.draws import storage
 from backend.draws.model import DrawCancellation, DrawCommitment, DrawReveal
 from backend.draws.params import utc_text
 from backend.errors import Conflict, NotFound
-from backend.field.model import CheckRecord
+from backend.field.assignments import record_statuses
 from backend.policy import Principal
 from backend.tasks.model import Assignment, Task
 from backend.tasks.services import get_task
@@ -135,9 +135,7 @@ def assignments(principal: Principal, task_id: int) -> list[dict[str, Any]]:
         Inspector.id.in_({m.inspector_id for a in rows for m in a.members})))}
     show_risk = can_see_risk()
     # how far each target's check has got: the latest record's status, "open" before any record
-    progress = dict(db.session.execute(sa.select(CheckRecord.assignment_id, CheckRecord.status)
-                                       .where(CheckRecord.assignment_id.in_([a.id for a in rows]))
-                                       .order_by(CheckRecord.created_at, CheckRecord.id)).all())
+    progress = record_statuses(db.session, [a.id for a in rows])
     out = []
     for a in rows:
         view = {"id": a.id, "target": a.target, "entity_id": a.entity_id, "entity_name": names[a.entity_id],

@@ -73,7 +73,8 @@ def _teams(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return teams
 
 
-def _statuses(session: Session, ids: list[int]) -> dict[int, str]:
+def record_statuses(session: Session, ids: list[int]) -> dict[int, str]:
+    """Assignment id -> the status of its latest check record (assignments without one are left out)."""
     rows = session.execute(sa.select(CheckRecord.assignment_id, CheckRecord.status)
                            .where(CheckRecord.assignment_id.in_(ids))
                            .order_by(CheckRecord.created_at, CheckRecord.id))
@@ -127,7 +128,7 @@ def build(session: Session, ids: list[int]) -> tuple[list[dict[str, Any]], dict[
         .options(lazyload(MarketEntity.memberships), lazyload(MarketEntity.departments)))}
     drawn_at = dict(session.execute(sa.select(DrawReveal.id, DrawReveal.revealed_at)
                                     .where(DrawReveal.id.in_({a.reveal_id for a in assignments}))).all())
-    teams, statuses, items = _teams(session, ids), _statuses(session, ids), _Items(session, assignments)
+    teams, statuses, items = _teams(session, ids), record_statuses(session, ids), _Items(session, assignments)
     prior = _prior_results(session, set(entities))
     views, wanted = [], set()
     for a in assignments:

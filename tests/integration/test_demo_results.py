@@ -29,6 +29,11 @@ def test_the_demo_has_published_corrected_overdue_and_due_soon_results_and_loads
              for state, found in lists.items()}
     assert joint == {"overdue": [("entered", "2027-04-06")], "due_soon": [("submitted", "2027-04-13")]}
 
+    task = next(t for t in client.get("/api/v1/tasks", headers=headers).get_json() if t["number"] == NUMBER)
+    statuses = sorted(a["check_status"] for a in
+                      client.get(f"/api/v1/tasks/{task['id']}/assignments", headers=headers).get_json())
+    assert statuses == sorted(["published"] * 3 + ["entered", "submitted"] + ["open"] * (len(statuses) - 5))
+
     feed = client.get("/api/v1/results/feed", query_string={"format": "csv"}, headers=headers)
     lines = feed.get_data(as_text=True).splitlines()
     assert feed.mimetype == "text/csv" and lines[0].startswith("id,result_id,version,supersedes_id,corrected")
