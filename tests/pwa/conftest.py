@@ -77,6 +77,10 @@ def _call(url: str, method: str = "GET", body: dict | None = None, token: str | 
         return (json.loads(text) if text else {}), dict(resp.headers)
 
 
+def _admin_token(live_server: str) -> str:
+    return _call(f"{live_server}/api/v1/auth/token", "POST", {"username": "admin", "password": "demo-password"})[0]["access_token"]
+
+
 @dataclass(frozen=True)
 class FieldInspector:
     username: str
@@ -93,7 +97,7 @@ def field_inspector(live_server: str) -> FieldInspector:
     The demo draws anew in every fresh database, so the demo accounts may have no assignment;
     this links a fresh account (through the API, as `admin`) to someone who has one.
     """
-    admin = _call(f"{live_server}/api/v1/auth/token", "POST", {"username": "admin", "password": "demo-password"})[0]["access_token"]
+    admin = _admin_token(live_server)
     # the demo's joint task (the referral demo draws another, single-item one)
     task = next(t for t in _call(f"{live_server}/api/v1/tasks", token=admin)[0] if t["number"] == DEMO_TASK)
     assignments = _call(f"{live_server}/api/v1/tasks/{task['id']}/assignments", token=admin)[0]
@@ -124,7 +128,7 @@ class TeamLead:
 @pytest.fixture
 def team_lead(live_server: str) -> TeamLead:
     """A fresh market-regulation team lead, on no team: free to review any record of the demo draw."""
-    admin = _call(f"{live_server}/api/v1/auth/token", "POST", {"username": "admin", "password": "demo-password"})[0]["access_token"]
+    admin = _admin_token(live_server)
     username, password = f"lead-{uuid.uuid4().hex[:8]}", "pwa-test-password"
     _call(f"{live_server}/api/v1/users", "POST", {"username": username, "display_name": "审核组长", "password": password,
                                                   "department": "market_regulation", "roles": ["team_lead"]}, admin)

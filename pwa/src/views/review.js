@@ -43,17 +43,17 @@ export function queueView(ctx) {
     clear(list).append(h('li', { class: 'empty' }, t('common.loading')));
     try {
       const { data } = await ctx.api.get('/api/v1/review/queue');
-      const items = Array.isArray(data) ? data : data?.records ?? data?.items ?? [];
+      const items = data.records;
       clear(list);
       if (!items.length) list.append(h('li', { class: 'empty' }, t('review_lead.empty')));
       for (const it of items) {
-        const id = it.id ?? it.record_id;
+        const { id } = it;
         list.append(h('li', {}, h('a', { class: 'card', href: `#/review/${encodeURIComponent(id)}` },
-          h('h2', {}, it.target?.name ?? it.target_name ?? id),
-          h('p', { class: 'meta' }, [it.task?.name ?? it.task_name, it.submitted_at ? formatTime(Date.parse(it.submitted_at)) : null].filter(Boolean).join(' · ')),
+          h('h2', {}, it.target.name),
+          h('p', { class: 'meta' }, [it.task_name, it.submitted_at ? formatTime(Date.parse(it.submitted_at)) : null].filter(Boolean).join(' · ')),
           it.clock?.due_on ? h('p', { class: it.clock.state === 'overdue' ? 'meta warn' : 'meta' },
             it.clock.state === 'overdue' ? t('review_lead.overdue') : t('review_lead.due', { date: it.clock.due_on })) : null,
-          h('p', {}, h('span', { class: 'chip' }, t(`review_status.${it.status ?? 'submitted'}`)), it.revision > 1 ? h('span', { class: 'chip' }, t('record.revision', { n: it.revision })) : null))));
+          h('p', {}, h('span', { class: 'chip' }, t(`review_status.${it.status}`)), it.revision > 1 ? h('span', { class: 'chip' }, t('record.revision', { n: it.revision })) : null))));
       }
     } catch (err) {
       clear(list).append(h('li', { class: 'empty' }, problemLine(err)));
@@ -79,14 +79,12 @@ export function reviewView(ctx, { id }) {
   async function load() {
     try {
       const { data } = await ctx.api.get(`/api/v1/review/records/${encodeURIComponent(id)}`);
-      const body = data.record ?? data;
-      const templates = { ...(data.templates ?? {}) };
-      for (const key of Object.values(body.templates ?? {})) templates[key] ??= await ctx.storage.template(key);
+      const { record: body, templates, items, team } = data; // the server sends the templates the record names
       const meta = await ctx.storage.packetMeta();
       const declared = new Map((body.evidence ?? []).map((e) => [e.id, e]));
       const image = (e) => (e.sha256 ? PLACEHOLDER : null); // replaced once fetched with the token
-      const details = recordDetails(body, { templates, items: data.items ?? [], meta, team: data.team ?? [], image });
-      el.append(h('p', { class: 'meta' }, [data.target?.name, t(`review_status.${data.status ?? 'submitted'}`), data.revision ? t('record.revision', { n: data.revision }) : null].filter(Boolean).join(' · ')), details);
+      const details = recordDetails(body, { templates, items, meta, team, image });
+      el.append(h('p', { class: 'meta' }, [data.target.name, t(`review_status.${data.status}`), t('record.revision', { n: data.revision })].join(' · ')), details);
       // Fetch thumbnails (photos) and originals (signatures) with the token, then swap them in.
       for (const img of details.querySelectorAll('img[data-evidence-id]')) {
         const e = declared.get(img.dataset.evidenceId);
