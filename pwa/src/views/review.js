@@ -37,8 +37,8 @@ function dueSection(ctx) {
 }
 
 export function queueView(ctx) {
-  const list = h('ul', { class: 'cards' });
-  const el = h('section', { class: 'page' }, h('h1', {}, t('review_lead.title')), list, dueSection(ctx));
+  const list = h('ul', { class: 'cards queue', 'aria-labelledby': 'queue-title' });
+  const el = h('section', { class: 'page' }, h('h1', { id: 'queue-title' }, t('review_lead.title')), list, dueSection(ctx));
   async function load() {
     clear(list).append(h('li', { class: 'empty' }, t('common.loading')));
     try {
