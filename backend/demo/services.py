@@ -54,8 +54,9 @@ def load_demo() -> dict[str, int]:
     from backend.draws.demo import load_draw_demo
     from backend.referrals.demo import load_referral_demo
     from backend.results.demo import load_results_demo
+    from backend.results.demo_recent import load_recent_results_demo
 
     # accounts first: the demo inspectors are linked to them; the draw needs all the rest; results and
     # the referral case need the draw
     return {"accounts created": load_accounts(), **load_directories(), **load_catalog_demo(), **load_draw_demo(),
-            **load_results_demo(), **load_referral_demo()}
+            **load_results_demo(), **load_recent_results_demo(), **load_referral_demo()}

@@ -113,8 +113,9 @@ def _answers(template: dict[str, Any], item: str, seed: str, at: str, evidence: 
     return answers
 
 
-def _body(view: dict[str, Any], templates: dict[str, Any], day: date, category: str) -> dict[str, Any]:
-    seed = f"{NUMBER}:{view['id']}"
+def _body(view: dict[str, Any], templates: dict[str, Any], day: date, category: str,
+          task_number: str = NUMBER) -> dict[str, Any]:
+    seed = f"{task_number}:{view['id']}"
     start = datetime(day.year, day.month, day.day, 9, 30, tzinfo=BEIJING)
     end = start + timedelta(hours=1, minutes=20)
     at = (start + timedelta(minutes=20)).isoformat()

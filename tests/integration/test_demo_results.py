@@ -1,10 +1,12 @@
-"""`demo load` includes published results, one corrected, one overdue and one due soon."""
+"""`demo load` includes published results, one corrected, and results overdue and due soon (in the 2027
+demo world and on the day of loading)."""
 from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from backend.draws.demo import NUMBER
+from backend.results.demo_recent import NUMBER as RECENT
 
 
 def test_the_demo_has_published_corrected_overdue_and_due_soon_results_and_loads_once(
@@ -29,6 +31,13 @@ def test_the_demo_has_published_corrected_overdue_and_due_soon_results_and_loads
              for state, found in lists.items()}
     assert joint == {"overdue": [("entered", "2027-04-06")], "due_soon": [("submitted", "2027-04-13")]}
 
+    # and today, whatever day the demo is loaded: the recent special check has one of each
+    today = {state: client.get("/api/v1/results/due", query_string={"state": state}, headers=headers).get_json()
+             for state in ("overdue", "due_soon")}
+    recent = {state: [r["status"] for r in found["records"] if r["task_number"] == RECENT] for state, found in today.items()}
+    assert recent == {"overdue": ["entered"], "due_soon": ["submitted"]}
+    assert all(r["clock"]["due_on"] < today["overdue"]["today"] for r in today["overdue"]["records"])
+
     task = next(t for t in client.get("/api/v1/tasks", headers=headers).get_json() if t["number"] == NUMBER)
     statuses = sorted(a["check_status"] for a in
                       client.get(f"/api/v1/tasks/{task['id']}/assignments", headers=headers).get_json())
@@ -41,4 +50,5 @@ def test_the_demo_has_published_corrected_overdue_and_due_soon_results_and_loads
 
     again = runner.invoke(args=["demo", "load"])
     assert "results published: 0" in again.output
-    assert len(client.get("/api/v1/results", headers=headers).get_json()["results"]) == 4
+    assert "results due: 0" in again.output
+    assert len(client.get("/api/v1/results", headers=headers).get_json()["results"]) == 5

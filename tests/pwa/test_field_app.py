@@ -14,6 +14,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from backend.field.canonical import canonical_json
+from backend.results.demo_recent import NUMBER as RECENT_TASK
 from tests.pwa.conftest import FieldInspector, TeamLead
 from tests.pwa.field_stub import FieldStub
 
@@ -232,9 +233,12 @@ def test_a_check_done_offline_reaches_the_server_once_byte_for_byte_and_the_lead
     assert len(left) == 8 and all(gone and thumb for gone, thumb in left)
 
     lead = lead_page(browser, browser_context_args, app_url, team_lead)
-    # the department's deadline lists sit under the queue (each says 无 or lists records with due dates)
+    # the department's deadline lists sit under the queue: the demo's recent special check has a result
+    # overdue today and one due soon, whatever day the demo was loaded (backend/results/demo_recent.py)
     expect(lead.locator("#due-title")).to_have_text("公示期限（20个工作日）")
-    expect(lead.locator(".due ul").first.locator("li").first).to_be_visible()
+    overdue, due_soon = lead.locator(".due ul").nth(0), lead.locator(".due ul").nth(1)
+    expect(overdue.locator(".card", has_text=RECENT_TASK).locator(".warn")).to_contain_text("公示期限")
+    expect(due_soon.locator(".card", has_text=RECENT_TASK)).to_have_count(1)
     lead.locator(".card", has_text=field_inspector.target).click()
     expect(lead.locator(".record img.thumb").first).to_have_attribute("src", re.compile("^blob:"))  # photos from the server
     lead.go_back()
