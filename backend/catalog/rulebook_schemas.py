@@ -5,8 +5,12 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from backend.accounts.roles import ALL_ROLES
 from backend.catalog.model import APPROVAL_AUTHORITIES, BULLETIN_FIELDS, BULLETIN_REQUIRED
+from backend.policy import GRANTS
+
+# A rulebook may only name a role that can decide reviews: any other would leave its records
+# waiting for an approval nobody is allowed to give.
+APPROVING_ROLES = tuple(sorted(role.value for role in GRANTS["review.decide"]))
 
 
 class ProcedureStepSchema(Schema):
@@ -18,8 +22,9 @@ class ProcedureStepSchema(Schema):
 class ApprovalSchema(Schema):
     authority = fields.String(required=True, validate=validate.OneOf(APPROVAL_AUTHORITIES),
                               metadata={"description": "who approves a check record before it is entered"})
-    role = fields.String(validate=validate.OneOf([r.value for r in ALL_ROLES]),
-                         metadata={"description": "the approving role, when authority is 'role'"})
+    role = fields.String(validate=validate.OneOf(APPROVING_ROLES, error="must be a role that can decide reviews: {choices}"),
+                         metadata={"description": "the approving role, when authority is 'role' (one that holds "
+                                                  "the review.decide permission)"})
 
     @validates_schema
     def _role_when_named(self, data: dict[str, Any], **_: Any) -> None:

@@ -95,6 +95,10 @@ def test_the_ecology_admin_cannot_write_a_market_regulation_rulebook(client, sta
 @pytest.mark.parametrize(("override", "field"), [
     ({"approval": {"authority": "role"}}, "approval"),
     ({"approval": {"authority": "team_lead", "role": "auditor"}}, "approval"),
+    # roles that may not decide reviews would leave the records waiting for ever
+    ({"approval": {"authority": "role", "role": "auditor"}}, "approval"),
+    ({"approval": {"authority": "role", "role": "department_admin"}}, "approval"),
+    ({"approval": {"authority": "role", "role": "inspector"}}, "approval"),
     ({"publication": {"fields": ["credit_code", "result"]}}, "publication"),
     ({"publication": {"fields": ["entity_name", "result", "salary"]}}, "publication"),
     ({"publication": {"fields": ["entity_name", "result"], "within_working_days": 30}}, "publication"),
