@@ -119,7 +119,7 @@ def _uuid4(name: str) -> str:
     return str(uuid.UUID(bytes=uuid.uuid5(RECORD_ID, name).bytes, version=4))
 
 
-def _photo(n: int, captured: datetime) -> bytes:
+def photo(n: int, captured: datetime) -> bytes:
     image = Image.new("RGB", (1024, 768), (180 - 20 * n, 160, 120 + 15 * n))
     draw = ImageDraw.Draw(image)
     draw.rectangle((80, 120, 944, 648), outline=(255, 255, 255), width=8)
@@ -134,7 +134,7 @@ def _photo(n: int, captured: datetime) -> bytes:
     return out.getvalue()
 
 
-def _signature(name: str) -> bytes:
+def signature(name: str) -> bytes:
     """A scribble, different for each signer."""
     seed = hashlib.sha256(name.encode()).digest()
     image = Image.new("RGB", (360, 120), "white")
@@ -148,12 +148,12 @@ def _evidence(start: datetime, team: list[str]) -> list[dict[str, Any]]:
     items = []
     for n in range(5):
         captured = start + timedelta(minutes=5 + 6 * n)
-        items.append({"id": _uuid4(f"photo-{n}"), "kind": "photo", "data": _photo(n, captured),
+        items.append({"id": _uuid4(f"photo-{n}"), "kind": "photo", "data": photo(n, captured),
                       "media_type": "image/jpeg", "captured_at": captured, "captured_by": team[n % 2],
                       "question_id": "expired_food_photos" if n < 3 else "premises_photos"})
     for n, who in enumerate(("officer-1", "officer-2", "party")):
         items.append({"id": _uuid4(f"signature-{who}"), "kind": "signature",
-                      "data": _signature(who), "media_type": "image/png", "captured_at": start + timedelta(minutes=44),
+                      "data": signature(who), "media_type": "image/png", "captured_at": start + timedelta(minutes=44),
                       "captured_by": team[0], "question_id": None})
     return items
 
@@ -188,14 +188,15 @@ def _body(assignment: Assignment, team: list[str], evidence: list[dict[str, Any]
     return body
 
 
-def _upload(officer: Principal, evidence: dict[str, Any], sha256: str) -> None:
+def upload(officer: Principal, evidence: dict[str, Any], sha256: str, record_id: uuid.UUID = RECORD_ID) -> None:
+    """One evidence file of a record, sent through tus as the app sends it (skipped when received)."""
     from backend.evidence_store.model import EvidenceItem
 
     if db.session.scalar(sa.select(EvidenceItem.id).where(EvidenceItem.evidence_id == uuid.UUID(evidence["id"]))):
         return  # received by an earlier, interrupted load
     filename = f"{evidence['kind']}-{evidence['id'][:8]}.{'jpg' if evidence['kind'] == 'photo' else 'png'}"
     meta = {"filename": filename, "filetype": evidence["media_type"], "sha256": sha256,
-            "record_id": str(RECORD_ID), "evidence_id": evidence["id"]}
+            "record_id": str(record_id), "evidence_id": evidence["id"]}
     header = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
     upload, _ = uploads.create(officer, length=len(evidence["data"]), metadata=meta, metadata_header=header)
     if upload.offset < upload.length:
@@ -214,7 +215,7 @@ def _record(assignment: Assignment, officers: list[User], now: datetime) -> None
     body = _body(assignment, team, evidence, start)
     submitter = _principal(officers[0])
     for declared, item in zip(body["evidence"], evidence):
-        _upload(submitter, item, declared["sha256"])
+        upload(submitter, item, declared["sha256"])
     records.submit(submitter, body)
 
 

@@ -10,17 +10,22 @@ of market regulation (`GET /api/v1/results/due?state=overdue`, `state=due_soon`)
 review page show them at once.
 
 Made through the real task, draw, record, review and result services; targets whose team
-includes the demo team lead or head (who review) are passed over. Loading twice changes
-nothing.
+includes the demo team lead or head (who review) are passed over. Unlike the main results
+demo, these records come with real photo and signature files, uploaded through tus as the app
+sends them, so the team lead reviewing the due-soon one sees what was taken on site. Loading
+twice changes nothing.
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from backend.accounts.model import User
+from backend.audit.canonical import canonical_json
 from backend.db import db, utcnow
 from backend.demo.catalog_content import _admin
 from backend.directory import confirmations
@@ -29,6 +34,8 @@ from backend.draws import services as draws
 from backend.field import assignments as packet_views
 from backend.field import records
 from backend.field.model import CheckRecord
+from backend.policy import Principal
+from backend.referrals.demo import photo, signature, upload
 from backend.results import clock, services
 from backend.results.demo import _body, _officer_account, _principal
 from backend.review import services as review
@@ -85,6 +92,22 @@ def _draw(created: datetime) -> Task:
     return task
 
 
+def _submit_with_files(officer: Principal, body: dict[str, Any]) -> None:
+    """Real files for the record's declared photos and signatures (hashes and digest follow),
+    uploaded first, as the app does, so the record arrives complete."""
+    files = []
+    for n, evidence in enumerate(body["evidence"]):
+        data = (photo(n, datetime.fromisoformat(evidence["captured_at"])) if evidence["kind"] == "photo"
+                else signature(evidence["id"]))
+        evidence["sha256"], evidence["size"] = hashlib.sha256(data).hexdigest(), len(data)
+        files.append({**evidence, "data": data})
+    del body["digest"]
+    body["digest"] = hashlib.sha256(canonical_json(body)).hexdigest()
+    for item in files:
+        upload(officer, item, item["sha256"], record_id=uuid.UUID(body["id"]))
+    records.submit(officer, body)
+
+
 def load_recent_results_demo() -> dict[str, int]:
     task = db.session.scalar(sa.select(Task).where(Task.number == NUMBER))
     if task is not None and db.session.scalar(sa.select(CheckRecord.id).join(
@@ -114,7 +137,7 @@ def load_recent_results_demo() -> dict[str, int]:
         overdue = made == 0
         body = _body(views[0], templates, overdue_day if overdue else soon_day, "no_problem", NUMBER)
         db.session.rollback()
-        records.submit(officers[0], body)
+        _submit_with_files(officers[0], body)
         made += 1
         if overdue:  # approved and entered, but nobody published it: the clock ran out
             record_id = uuid.UUID(body["id"])

@@ -98,6 +98,33 @@ def stand_in_packet(base: str) -> dict:
             "result_categories": RESULT_CATEGORIES, "check_methods": CHECK_METHODS, "followup_options": FOLLOWUP}
 
 
+async def lead_screens(browser, base: str, errors: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The team lead's phone: the review queue with the publication deadlines, then one record.
+
+    The demo's recent special check (backend/results/demo_recent.py) keeps a submitted record
+    in the queue and an overdue one in the deadline list, so these come from the real server."""
+    ctx = await browser.new_context(**PHONE, locale="zh-CN")
+    page = await ctx.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(base + "/")
+    await page.fill("input[name=username]", "lead")
+    await page.fill("input[name=password]", "demo-password")
+    await page.click("button[type=submit]")
+    await page.click(".tabs >> text=审核")
+    await page.wait_for_selector("ul.queue a.card")
+    await page.wait_for_selector(".due .meta.warn")
+    await page.screenshot(path=str(OUT / "lead-queue.png"))
+    await page.evaluate("document.querySelector('.due').scrollIntoView()")
+    await page.screenshot(path=str(OUT / "lead-deadlines.png"))
+    await page.evaluate("window.scrollTo(0, 0)")
+    await page.click("ul.queue a.card >> nth=0")
+    await page.wait_for_selector(".record")
+    await page.locator(".record img[src^=blob]").first.wait_for()  # thumbnails are fetched with the token
+    await page.wait_for_timeout(500)
+    await page.screenshot(path=str(OUT / "lead-record.png"))
+    await ctx.close()
+
+
 async def main(base: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     packet = stand_in_packet(base)
@@ -155,6 +182,7 @@ async def main(base: str) -> None:
             await page.wait_for_timeout(500)
             await page.screenshot(path=str(OUT / "sync.png"))
             await ctx.close()
+            await lead_screens(browser, base, errors)
         await browser.close()
     for f in sorted(OUT.glob("*.png")):
         print(f.relative_to(ROOT))

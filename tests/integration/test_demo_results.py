@@ -2,11 +2,16 @@
 demo world and on the day of loading)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from backend.db import db
 from backend.draws.demo import NUMBER
+from backend.field.evidence import completeness
+from backend.field.model import CheckRecord, CheckRecordRevision
 from backend.results.demo_recent import NUMBER as RECENT
+from backend.tasks.model import Assignment, Task
 
 
 def test_the_demo_has_published_corrected_overdue_and_due_soon_results_and_loads_once(
@@ -37,6 +42,15 @@ def test_the_demo_has_published_corrected_overdue_and_due_soon_results_and_loads
     recent = {state: [r["status"] for r in found["records"] if r["task_number"] == RECENT] for state, found in today.items()}
     assert recent == {"overdue": ["entered"], "due_soon": ["submitted"]}
     assert all(r["clock"]["due_on"] < today["overdue"]["today"] for r in today["overdue"]["records"])
+    with app.app_context():  # the recent records came with real files: the lead sees the photos
+        recent_records = db.session.scalars(sa.select(CheckRecord).join(Assignment).join(Task)
+                                            .where(Task.number == RECENT)).all()
+        for record in recent_records:
+            body = db.session.scalars(sa.select(CheckRecordRevision.body)
+                                      .where(CheckRecordRevision.record_id == record.id)).one()
+            state = completeness(db.session, record, body["evidence"])
+            assert state["complete"] and state["declared_evidence"] >= 5, state
+        assert len(recent_records) == 2
 
     task = next(t for t in client.get("/api/v1/tasks", headers=headers).get_json() if t["number"] == NUMBER)
     statuses = sorted(a["check_status"] for a in
