@@ -103,16 +103,21 @@ def serve(env: dict[str, str], work: Path) -> tuple[subprocess.Popen[bytes], str
     raise SystemExit(f"gunicorn did not start; see {work / 'gunicorn.log'}")
 
 
-def server_times(work: Path) -> list[float]:
-    """Record POST durations as the server logged them (JSON access log): time in the app, no queueing."""
-    times = []
+def server_times(work: Path) -> dict[str, list[float]]:
+    """Request durations as the server logged them (JSON access log: time in the app, no queueing),
+    by kind of request."""
+    kinds: dict[str, list[float]] = {}
     for line in (work / "gunicorn.log").read_text("utf-8", "replace").splitlines():
-        if '"ssgk.request"' in line and '"path": "/api/v1/field/records"' in line and '"POST"' in line:
-            try:
-                times.append(float(json.loads(line)["duration_ms"]))
-            except (ValueError, KeyError):
-                pass
-    return times
+        if '"ssgk.request"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+            path = entry["path"]
+            kind = f"{entry['method']} {path if not path.startswith('/api/v1/uploads/') else '/api/v1/uploads/<id>'}"
+            kinds.setdefault(kind, []).append(float(entry["duration_ms"]))
+        except (ValueError, KeyError):
+            pass
+    return kinds
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -194,7 +199,7 @@ def run_sync(devices, drafts) -> tuple[int, float, list[float]]:  # type: ignore
 
 
 def report(baseline: tuple[int, float], synced: tuple[int, float, list[float]], args: argparse.Namespace,
-           in_app: list[float]) -> None:
+           in_app: dict[str, list[float]]) -> None:
     base_rate = baseline[0] / baseline[1] / 1e6
     sync_rate = synced[0] / synced[1] / 1e6
     latencies = [t * 1000 for t in synced[2]]
@@ -205,9 +210,10 @@ def report(baseline: tuple[int, float], synced: tuple[int, float, list[float]], 
     print(f"sync (records + tus) {synced[0] / 1e6:8.1f} MB in {synced[1]:6.2f} s = {sync_rate:7.2f} MB/s "
           f"({sync_rate / base_rate:.0%} of baseline; goal >= 50%)")
     print(f"record POSTs: {len(latencies)}, p50 {p50:.0f} ms, p95 {p95:.0f} ms at the client (goal p95 < 300 ms)")
-    if in_app:
-        print(f"record POSTs in the app (access log, no queueing): p50 {statistics.median(in_app):.0f} ms, "
-              f"p95 {percentile(in_app, 95):.0f} ms")
+    print("in the app (access log, no queueing):")
+    for kind, times in sorted(in_app.items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {kind:32} {len(times):5} requests, p50 {statistics.median(times):6.0f} ms, "
+              f"p95 {percentile(times, 95):6.0f} ms, total {sum(times) / 1000:6.1f} s")
 
 
 if __name__ == "__main__":
