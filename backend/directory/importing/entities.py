@@ -28,7 +28,7 @@ from backend.directory import rules, standard
 from backend.directory.access import ensure_may_change_entity
 from backend.directory.importing import cells
 from backend.directory.importing.columns import ColumnMap
-from backend.directory.importing.staging import Staging
+from backend.directory.importing.strategies import Staging
 from backend.directory.importing.model import ENTITY_VALUE_COLUMNS
 from backend.directory.importing.rows import Context, Row, RowParser, merge_rule_errors
 from backend.directory.model import EntityChange, MarketEntity, SubDirectory, SubDirectoryMember, entity_department
@@ -46,7 +46,7 @@ _LINKS = ("supervising_departments", "sub_directories")
 _NONE: frozenset[int] = frozenset()
 _KEY_ARRAY = postgresql.ARRAY(sa.String())
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-_STAGED = ("job_id", "seq", "new_seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
+_STAGED = ("seq", "new_seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
            "sub_directories", "latitude_json", "longitude_json", "before", "after")
 
 
@@ -65,10 +65,10 @@ def _local_id(raw: Any) -> str | None:
     return value
 
 
-def _memo(parse: Any) -> Any:
+def _memo(parse: Any, size: int = 4096) -> Any:
     """A parser of a column with few distinct cells (types, codes, dates), remembering its recent
     answers (cells that cannot be read are not remembered: they raise every time)."""
-    return functools.lru_cache(maxsize=4096, typed=True)(parse)
+    return functools.lru_cache(maxsize=size, typed=True)(parse)
 
 
 def _parsers() -> dict[str, Any]:
@@ -83,7 +83,8 @@ def _parsers() -> dict[str, Any]:
         "registered_address": _free_text("registered_address"), "business_address": _free_text("business_address"),
         "division_code": _memo(cells.code), "industry_code": _memo(cells.code),
         "registration_status": _memo(partial(cells.enum, lookup=statuses)),
-        "registered_on": _memo(cells.day), "risk_class": _memo(cells.code),
+        # 16,384 days, some 45 years: an LRU smaller than the span of dates a file cycles through never hits
+        "registered_on": _memo(cells.day, 16384), "risk_class": _memo(cells.code),
         "longitude": partial(cells.number, low=-180, high=180), "latitude": partial(cells.number, low=-90, high=90),
         "supervising_departments": partial(cells.values_list, separators=sep),
         "sub_directories": partial(cells.values_list, separators=sep),
@@ -279,7 +280,7 @@ class EntityImporter:
     # ------------------------------------------------------------------ staging and applying
 
     def stage(self, session: Session, rows: list[Row]) -> None:
-        job, day, labels = self.staging.job_key, self.staging.day, self.sub_label
+        day, labels = self.staging.day, self.sub_label
         staged: list[tuple[Any, ...]] = []
         links: list[tuple[Any, ...]] = []
         for row in rows:
@@ -288,7 +289,7 @@ class EntityImporter:
             out, match, snapshots, new_departments, new_subs = row.work
             if match is None:
                 self.new_entities += 1
-                head = (job, row.number, self.new_entities, None, None, "create")
+                head = (row.number, self.new_entities, None, None, "create")
                 subs = _json_list(sorted(labels[s] for s in new_subs))
                 latitude, longitude = out["latitude"], out["longitude"]
                 tail = (_json_list(sorted(out["supervising_departments"])), subs,  # as snapshot() sorts
@@ -296,23 +297,24 @@ class EntityImporter:
                         None, None)
             else:
                 before, after = snapshots
-                head = (job, row.number, None, match["id"], match["version"], row.plan)
+                head = (row.number, None, match["id"], match["version"], row.plan)
                 tail = (_json_list(after["supervising_departments"]), _json_list(after["sub_directories"]),
                         None, None, _encode(before), _encode(after))
             staged.append((*head, *_PLAIN(out), day(out["registered_on"]), *_AFTER_DAY(out), *tail))
             for d in new_departments:
-                links.append((job, row.number, "department", d))
+                links.append((row.number, "department", d))
             for s in new_subs:
-                links.append((job, row.number, "sub_directory", s))
+                links.append((row.number, "sub_directory", s))
         self.staging.write(session, self.staging.entity, _STAGED, staged)
-        self.staging.write(session, self.staging.link, ("job_id", "seq", "kind", "target_id"), links)
+        self.staging.write(session, self.staging.link, ("seq", "kind", "target_id"), links)
 
     def write(self, session: Session, rows: list[Row]) -> None:
         raise NotImplementedError("entity imports are staged, then applied")
 
     def apply(self, session: Session, counts: Mapping[str, int]) -> None:
         """Move the staged rows into the directory: one statement per table, in this transaction."""
-        job, now, s, link = self.ctx.job_id, self.ctx.now, self.staging.entity, self.staging.link
+        staging, now = self.staging, self.ctx.now
+        s, link, of_job = staging.entity, staging.link, staging.of_job
         postgres = session.get_bind().dialect.name == "postgresql"
         if postgres:  # no other writer may add an entity (or take an id) until this commits
             session.execute(sa.text("LOCK TABLE market_entity IN SHARE ROW EXCLUSIVE MODE"))
@@ -322,7 +324,7 @@ class EntityImporter:
         inserted = session.execute(sa.insert(_TABLE).from_select(
             ["id", *ENTITY_VALUE_COLUMNS, "version", "created_at", "updated_at"],
             sa.select(s.c.new_seq + base, *values, sa.literal(1), at, at)
-            .where(s.c.job_id == job, s.c.new_seq.is_not(None))),
+            .where(of_job(s), s.c.new_seq.is_not(None))),
             execution_options={"preserve_rowcount": True}).rowcount
         if postgres:
             session.execute(sa.text("SELECT setval(pg_get_serial_sequence('market_entity', 'id'), "
@@ -330,26 +332,26 @@ class EntityImporter:
         updated = session.execute(
             sa.update(_TABLE).values({**{c: s.c[c] for c in ENTITY_VALUE_COLUMNS},
                                       "version": s.c.old_version + 1, "updated_at": now})
-            .where(s.c.job_id == job, s.c.entity_id == _TABLE.c.id, _TABLE.c.version == s.c.old_version)).rowcount
+            .where(of_job(s), s.c.entity_id == _TABLE.c.id, _TABLE.c.version == s.c.old_version)).rowcount
         if inserted != counts["created"] or updated != counts["updated"]:
             raise Conflict("The directory changed while the file was being imported; nothing was written. "
                            "Import the file again.", code="import.directory_changed")
         entity_id = sa.func.coalesce(s.c.entity_id, s.c.new_seq + base)
-        linked = link.join(s, sa.and_(s.c.job_id == link.c.job_id, s.c.seq == link.c.seq))
+        linked = link.join(s, sa.and_(of_job(s), s.c.seq == link.c.seq))
         session.execute(sa.insert(entity_department).from_select(
             ["entity_id", "department_id"],
             sa.select(entity_id, link.c.target_id).select_from(linked)
-            .where(link.c.job_id == job, link.c.kind == "department")))
+            .where(of_job(link), link.c.kind == "department")))
         session.execute(sa.insert(SubDirectoryMember.__table__).from_select(
             ["sub_directory_id", "entity_id", "added_at"],
             sa.select(link.c.target_id, entity_id, at).select_from(linked)
-            .where(link.c.job_id == job, link.c.kind == "sub_directory")))
+            .where(of_job(link), link.c.kind == "sub_directory")))
         session.execute(sa.insert(EntityChange.__table__).from_select(
             ["entity_id", "version", "action", "actor", "at", "before", "after"],
             sa.select(entity_id, sa.func.coalesce(s.c.old_version, 0) + 1, s.c.action,
                       sa.literal(self.ctx.actor), at, s.c.before,
-                      sa.func.coalesce(s.c.after, _snapshot_sql(s, postgres))).where(s.c.job_id == job)))
-        self.staging.discard(session, job)
+                      sa.func.coalesce(s.c.after, _snapshot_sql(s, postgres))).where(of_job(s))))
+        staging.discard(session)
 
 
 _PLAIN = operator.itemgetter(*ENTITY_VALUE_COLUMNS[:ENTITY_VALUE_COLUMNS.index("registered_on")])

@@ -34,12 +34,12 @@ from backend.db import db, unit_of_work, utcnow
 from backend.directory.importing.columns import map_columns
 from backend.directory.importing.entities import EntityImporter
 from backend.directory.importing.inspectors import InspectorImporter
-from backend.directory.importing.model import ACTIVE, ImportJob, staged_entity, staged_link
+from backend.directory.importing.model import ACTIVE, ImportJob
 from backend.directory.importing.report import ErrorReport
 from backend.directory.importing.rows import Context, Importer, Row
 from backend.directory.importing.scratch import Scratch
 from backend.directory.importing.sources import FileRejected, Source, open_source
-from backend.directory.importing.staging import Staging, discard_staged
+from backend.directory.importing.strategies import Staging, discard_staged, staging_for
 from backend.errors import DomainError
 from backend.policy import Principal
 
@@ -151,11 +151,9 @@ class _Run:
         columns = map_columns(source.header, importer.columns, importer.defaulted)
         importer.use_columns(columns)
         stage = importer.staged and not self.dry_run
-        dialect = db.engine.dialect.name
-        self.scratch = scratch = Scratch(self.work / "scratch.sqlite",
-                                         (staged_entity, staged_link) if stage and dialect == "sqlite" else ())
+        self.scratch = scratch = Scratch(self.work / "scratch.sqlite")
         if stage:
-            self.staging = Staging(dialect, scratch, self.job_id)
+            self.staging = staging_for(db.engine.dialect.name, scratch, self.job_id)
             importer.use_staging(self.staging)
         for rows in _batches(source, importer):
             self._duplicates(scratch, importer, rows)

@@ -22,7 +22,7 @@ _hash = hash  # 64-bit, stable within the process that owns the file
 
 
 class Scratch:
-    def __init__(self, path: Path, tables: Sequence[sa.Table] = ()) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         path.unlink(missing_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -30,6 +30,8 @@ class Scratch:
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute("CREATE TABLE seen (hash INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
         self._db.execute("CREATE TABLE seen_key (row INTEGER, key TEXT, PRIMARY KEY (row, key)) WITHOUT ROWID")
+
+    def create_tables(self, tables: Iterable[sa.Table]) -> None:
         dialect = sqlite.dialect()
         for table in tables:
             self._db.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
