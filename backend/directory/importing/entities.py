@@ -150,9 +150,11 @@ class EntityImporter:
             for f in KEYS:
                 if row.values.get(f):
                     wanted[f].add(row.values[f])
+        # each key list is one parameter, not 5,000 (an expanding IN is compiled anew per batch):
+        # an array on PostgreSQL, a JSON array read by json_each on SQLite
         postgres = session.get_bind().dialect.name == "postgresql"
         conditions = [_TABLE.c[f] == sa.any_(sa.bindparam(f"wanted_{f}", sorted(values), type_=_KEY_ARRAY))
-                      if postgres else _TABLE.c[f].in_(sorted(values))  # one array parameter, not 5,000
+                      if postgres else _TABLE.c[f].in_(_json_each(f"wanted_{f}", values))
                       for f, values in wanted.items() if values]
         found: dict[int, dict[str, Any]] = {}
         if conditions:
@@ -195,7 +197,8 @@ class EntityImporter:
                          "a missing identifier but never change one")
         given = values.get("supervising_departments") or self.default_departments
         if match is None:
-            merged = {f: values.get(f) for f in rules.ENTITY_FIELDS}
+            merged = dict.fromkeys(rules.ENTITY_FIELDS)  # fields the file lacks are None
+            merged.update(values)
             merged["registration_status"] = merged["registration_status"] or "operating"
             merged["supervising_departments"] = given
             fields = None
@@ -356,6 +359,12 @@ class EntityImporter:
 
 _PLAIN = operator.itemgetter(*ENTITY_VALUE_COLUMNS[:ENTITY_VALUE_COLUMNS.index("registered_on")])
 _AFTER_DAY = operator.itemgetter(*ENTITY_VALUE_COLUMNS[ENTITY_VALUE_COLUMNS.index("registered_on") + 1:])
+
+
+def _json_each(name: str, values: set[str]) -> sa.Select[Any]:
+    """SQLite: the values of one JSON-array parameter as a subquery."""
+    return sa.select(sa.column("value")).select_from(
+        sa.func.json_each(sa.bindparam(name, _encode(sorted(values)), type_=sa.String())))
 
 
 @functools.lru_cache(maxsize=256)
