@@ -145,11 +145,7 @@ class EntityImporter:
     # ------------------------------------------------------------------ checking
 
     def check(self, session: Session, rows: list[Row]) -> None:
-        wanted: dict[str, set[str]] = {f: set() for f in KEYS}
-        for row in rows:
-            for f in KEYS:
-                if row.values.get(f):
-                    wanted[f].add(row.values[f])
+        wanted = {f: {key for row in rows if (key := row.values.get(f))} for f in KEYS}
         # each key list is one parameter, not 5,000 (an expanding IN is compiled anew per batch):
         # an array on PostgreSQL, a JSON array read by json_each on SQLite
         postgres = session.get_bind().dialect.name == "postgresql"
@@ -286,28 +282,31 @@ class EntityImporter:
         day, labels = self.staging.day, self.sub_label
         staged: list[tuple[Any, ...]] = []
         links: list[tuple[Any, ...]] = []
+        new = self.new_entities
         for row in rows:
-            if row.plan in (None, "unchanged"):
+            if row.plan is None or row.plan == "unchanged":
                 continue
             out, match, snapshots, new_departments, new_subs = row.work
+            number = row.number
             if match is None:
-                self.new_entities += 1
-                head = (row.number, self.new_entities, None, None, "create")
-                subs = _json_list(sorted(labels[s] for s in new_subs))
+                new += 1
+                head = (number, new, None, None, "create")
                 latitude, longitude = out["latitude"], out["longitude"]
-                tail = (_json_list(sorted(out["supervising_departments"])), subs,  # as snapshot() sorts
+                tail = (_json_list(out["supervising_departments"]),  # sorted, as snapshot() sorts
+                        _json_list([labels[s] for s in new_subs]) if new_subs else "[]",
                         None if latitude is None else repr(latitude), None if longitude is None else repr(longitude),
                         None, None)
             else:
                 before, after = snapshots
-                head = (row.number, None, match["id"], match["version"], row.plan)
+                head = (number, None, match["id"], match["version"], row.plan)
                 tail = (_json_list(after["supervising_departments"]), _json_list(after["sub_directories"]),
                         None, None, _encode(before), _encode(after))
             staged.append((*head, *_PLAIN(out), day(out["registered_on"]), *_AFTER_DAY(out), *tail))
             for d in new_departments:
-                links.append((row.number, "department", d))
+                links.append((number, "department", d))
             for s in new_subs:
-                links.append((row.number, "sub_directory", s))
+                links.append((number, "sub_directory", s))
+        self.new_entities = new
         self.staging.write(session, self.staging.entity, _STAGED, staged)
         self.staging.write(session, self.staging.link, ("seq", "kind", "target_id"), links)
 
@@ -369,11 +368,12 @@ def _json_each(name: str, values: set[str]) -> sa.Select[Any]:
 
 @functools.lru_cache(maxsize=256)
 def _json_tuple(values: tuple[str, ...]) -> str:
-    return _encode(list(values))
+    return _encode(sorted(values))
 
 
 def _json_list(values: Sequence[str]) -> str:
-    """Most rows carry the same few lists (the importing department, no sub-directory): encode once."""
+    """The values as a sorted JSON list. Most rows carry the same few lists (the importing
+    department, no sub-directory): each is sorted and encoded once."""
     return _json_tuple(tuple(values))
 
 

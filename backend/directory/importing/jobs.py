@@ -166,7 +166,7 @@ class _Run:
             for row in rows:
                 for field, code, reason in row.errors:
                     column = columns.header_of(field, importer.columns) if field else ""
-                    self.report.add(row.number, column, field, code, reason, row.cells.get(field))
+                    self.report.add(row.number, column, field, code, reason, row.cell(field))
             if self.on_progress is not None:
                 self.on_progress(self._snapshot(source))
         if self.tally.rows == 0:

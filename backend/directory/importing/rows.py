@@ -36,7 +36,8 @@ class Context:
 @dataclass(slots=True)
 class Row:
     number: int
-    cells: dict[str, Any]  # field -> the cell as written (for the report)
+    names: tuple[str, ...]  # the fields the file has, in the order of `raw`
+    raw: tuple[Any, ...]  # their cells as written (for the report: see `cell`)
     values: dict[str, Any]  # field -> value, for the columns the file has
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (field or "", code, reason)
     plan: str | None = None  # create | update | status_change | unchanged
@@ -45,8 +46,15 @@ class Row:
     def fail(self, field_name: str, code: str, message: str) -> None:
         self.errors.append((field_name, code, message))
 
+    def cell(self, field_name: str) -> Any:
+        """The cell of a field as written; None when the file has no such column."""
+        try:
+            return self.raw[self.names.index(field_name)]
+        except ValueError:
+            return None
+
     def failed(self, field_name: str) -> bool:
-        return any(f == field_name for f, _, _ in self.errors)
+        return bool(self.errors) and any(f == field_name for f, _, _ in self.errors)
 
     def forbid(self, field_name: str, exc: Forbidden) -> None:
         self.fail(field_name, exc.code, exc.message)
@@ -69,14 +77,14 @@ class RowParser:
         picked = self.pick(cells)
         if len(self.names) == 1:
             picked = (picked,)
-        raw = dict(zip(self.names, picked))
+        names = self.names
         try:  # the common case: every cell reads (map with operator.call: the loop runs in C)
-            row = Row(number, raw, dict(zip(self.names, map(operator.call, self.parse_cell, picked))))
+            row = Row(number, names, picked, dict(zip(names, map(operator.call, self.parse_cell, picked))))
         except CellError:
-            row = Row(number, raw, {})
-            for name, parse in self.parsers:
+            row = Row(number, names, picked, {})
+            for (name, parse), raw in zip(self.parsers, picked):
                 try:
-                    row.values[name] = parse(raw[name])
+                    row.values[name] = parse(raw)
                 except CellError as exc:
                     row.values[name] = None
                     row.fail(name, exc.code, exc.message)
