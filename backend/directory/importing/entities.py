@@ -46,8 +46,12 @@ _LINKS = ("supervising_departments", "sub_directories")
 _NONE: frozenset[int] = frozenset()
 _KEY_ARRAY = postgresql.ARRAY(sa.String())
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-_STAGED = ("seq", "new_seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
-           "sub_directories", "latitude_json", "longitude_json", "before", "after")
+# A changed entity is staged with every column; a new one without the five that are null for it
+# (fewer values to bind per row: most rows of a large file are new).
+_STAGED_UPDATE = ("seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
+                  "sub_directories", "before", "after")
+_STAGED_CREATE = ("seq", "new_seq", "action", *ENTITY_VALUE_COLUMNS, "departments", "sub_directories",
+                  "latitude_json", "longitude_json")
 
 
 def _length(column: str) -> int:
@@ -55,7 +59,29 @@ def _length(column: str) -> int:
 
 
 def _free_text(column: str) -> Any:
-    return functools.partial(cells.free_text, max_length=_length(column))
+    limit = _length(column)
+
+    def parse(raw: Any) -> str | None:
+        if raw.__class__ is str:  # the common case, inline: a CSV cell short enough
+            value = raw.strip()
+            if len(value) <= limit:
+                return value or None
+        return cells.free_text(raw, limit)
+    return parse
+
+
+def _coordinate(low: float, high: float) -> Any:
+    def parse(raw: Any) -> float | None:
+        if raw.__class__ is str:  # the common case, inline: a CSV cell holding a number in range
+            try:
+                value = float(raw)
+            except ValueError:
+                pass
+            else:
+                if low <= value <= high:
+                    return value
+        return cells.number(raw, low, high)  # everything else, errors included
+    return parse
 
 
 def _local_id(raw: Any) -> str | None:
@@ -85,7 +111,7 @@ def _parsers() -> dict[str, Any]:
         "registration_status": _memo(partial(cells.enum, lookup=statuses)),
         # 16,384 days, some 45 years: an LRU smaller than the span of dates a file cycles through never hits
         "registered_on": _memo(cells.day, 16384), "risk_class": _memo(cells.code),
-        "longitude": partial(cells.number, low=-180, high=180), "latitude": partial(cells.number, low=-90, high=90),
+        "longitude": _coordinate(-180, 180), "latitude": _coordinate(-90, 90),
         "supervising_departments": partial(cells.values_list, separators=sep),
         "sub_directories": partial(cells.values_list, separators=sep),
     }
@@ -280,7 +306,8 @@ class EntityImporter:
 
     def stage(self, session: Session, rows: list[Row]) -> None:
         day, labels = self.staging.day, self.sub_label
-        staged: list[tuple[Any, ...]] = []
+        created: list[tuple[Any, ...]] = []
+        changed: list[tuple[Any, ...]] = []
         links: list[tuple[Any, ...]] = []
         new = self.new_entities
         for row in rows:
@@ -290,24 +317,25 @@ class EntityImporter:
             number = row.number
             if match is None:
                 new += 1
-                head = (number, new, None, None, "create")
                 latitude, longitude = out["latitude"], out["longitude"]
-                tail = (_json_list(out["supervising_departments"]),  # sorted, as snapshot() sorts
-                        _json_list([labels[s] for s in new_subs]) if new_subs else "[]",
-                        None if latitude is None else repr(latitude), None if longitude is None else repr(longitude),
-                        None, None)
+                created.append((number, new, "create", *_PLAIN(out), day(out["registered_on"]), *_AFTER_DAY(out),
+                                _json_list(out["supervising_departments"]),  # sorted, as snapshot() sorts
+                                _json_list([labels[s] for s in new_subs]) if new_subs else "[]",
+                                None if latitude is None else repr(latitude),
+                                None if longitude is None else repr(longitude)))
             else:
                 before, after = snapshots
-                head = (number, None, match["id"], match["version"], row.plan)
-                tail = (_json_list(after["supervising_departments"]), _json_list(after["sub_directories"]),
-                        None, None, _encode(before), _encode(after))
-            staged.append((*head, *_PLAIN(out), day(out["registered_on"]), *_AFTER_DAY(out), *tail))
+                changed.append((number, match["id"], match["version"], row.plan, *_PLAIN(out),
+                                day(out["registered_on"]), *_AFTER_DAY(out),
+                                _json_list(after["supervising_departments"]), _json_list(after["sub_directories"]),
+                                _encode(before), _encode(after)))
             for d in new_departments:
                 links.append((number, "department", d))
             for s in new_subs:
                 links.append((number, "sub_directory", s))
         self.new_entities = new
-        self.staging.write(session, self.staging.entity, _STAGED, staged)
+        self.staging.write(session, self.staging.entity, _STAGED_CREATE, created)
+        self.staging.write(session, self.staging.entity, _STAGED_UPDATE, changed)
         self.staging.write(session, self.staging.link, ("seq", "kind", "target_id"), links)
 
     def write(self, session: Session, rows: list[Row]) -> None:
