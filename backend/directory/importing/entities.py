@@ -28,9 +28,9 @@ from backend.directory import rules, standard
 from backend.directory.access import ensure_may_change_entity
 from backend.directory.importing import cells
 from backend.directory.importing.columns import ColumnMap
-from backend.directory.importing.strategies import Staging
 from backend.directory.importing.model import ENTITY_VALUE_COLUMNS
 from backend.directory.importing.rows import Context, Row, RowParser, merge_rule_errors
+from backend.directory.importing.strategies import Staging
 from backend.directory.model import EntityChange, MarketEntity, SubDirectory, SubDirectoryMember, entity_department
 from backend.directory.reference import load_references
 from backend.errors import Conflict, Forbidden
@@ -337,9 +337,6 @@ class EntityImporter:
         self.staging.write(session, self.staging.entity, _STAGED_CREATE, created)
         self.staging.write(session, self.staging.entity, _STAGED_UPDATE, changed)
         self.staging.write(session, self.staging.link, ("seq", "kind", "target_id"), links)
-
-    def write(self, session: Session, rows: list[Row]) -> None:
-        raise NotImplementedError("entity imports are staged, then applied")
 
     def apply(self, session: Session, counts: Mapping[str, int]) -> None:
         """Move the staged rows into the directory: one statement per table, in this transaction."""

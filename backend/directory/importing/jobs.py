@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -36,7 +36,7 @@ from backend.directory.importing.entities import EntityImporter
 from backend.directory.importing.inspectors import InspectorImporter
 from backend.directory.importing.model import ACTIVE, ImportJob
 from backend.directory.importing.report import ErrorReport
-from backend.directory.importing.rows import Context, Importer, Row
+from backend.directory.importing.rows import Context, Importer, RecheckingImporter, Row, StagedImporter
 from backend.directory.importing.scratch import Scratch
 from backend.directory.importing.sources import FileRejected, Source, open_source
 from backend.directory.importing.strategies import Staging, discard_staged, staging_for
@@ -150,18 +150,19 @@ class _Run:
             importer = _make_importer(self.kind, session, self.ctx)
         columns = map_columns(source.header, importer.columns, importer.defaulted)
         importer.use_columns(columns)
-        stage = importer.staged and not self.dry_run
+        # entities are staged by a real import (a dry run and inspector imports stage nothing)
+        staged = cast(StagedImporter, importer) if importer.staged and not self.dry_run else None
         self.scratch = scratch = Scratch(self.work / "scratch.sqlite")
-        if stage:
+        if staged is not None:
             self.staging = staging_for(db.engine.dialect.name, scratch, self.job_id)
-            importer.use_staging(self.staging)
+            staged.use_staging(self.staging)
         for rows in _batches(source, importer):
             self._duplicates(scratch, importer, rows)
             with unit_of_work() as session:
                 importer.check(session, rows)
                 self.tally.count(rows)
-                if stage and not self.tally.rejected:
-                    importer.stage(session, rows)
+                if staged is not None and not self.tally.rejected:
+                    staged.stage(session, rows)
                 self._progress(session, source)
             for row in rows:
                 for field, code, reason in row.errors:
@@ -191,7 +192,7 @@ class _Run:
             self.scratch.release_memory()
         if self.staging is not None:
             with self.staging.attached(), unit_of_work() as session:
-                importer.apply(session, asdict(self.tally))
+                cast(StagedImporter, importer).apply(session, asdict(self.tally))
                 self._finish(session, "succeeded", None, None, report_sha)
             return
         with unit_of_work() as session:
@@ -203,7 +204,7 @@ class _Run:
         assert self.source is not None
         self.source.close()
         self.source = source = open_source(self.path)
-        importer = _make_importer(self.kind, session, self.ctx)
+        importer = cast(RecheckingImporter, _make_importer(self.kind, session, self.ctx))
         importer.use_columns(map_columns(source.header, importer.columns, importer.defaulted))
         self.tally = Tally()
         for rows in _batches(source, importer):

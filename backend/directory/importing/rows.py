@@ -105,9 +105,11 @@ def merge_rule_errors(row: Row, errors: Mapping[str, list[dict[str, Any]]]) -> N
 
 
 class Importer(Protocol):
+    """What both importers do in the check pass."""
+
     columns: tuple[Column, ...]
     defaulted: frozenset[str]
-    staged: bool  # True: check stages rows and apply moves them; False: apply checks the file again
+    staged: bool  # True: a StagedImporter; False: a RecheckingImporter
 
     parse: Callable[[int, Sequence[Any]], Row]  # set by use_columns
 
@@ -117,8 +119,18 @@ class Importer(Protocol):
 
     def check(self, session: Session, rows: list[Row]) -> None: ...
 
+
+class StagedImporter(Importer, Protocol):
+    """The check pass stages the checked rows; the apply step moves them (entities)."""
+
+    def use_staging(self, staging: Any) -> None: ...
+
     def stage(self, session: Session, rows: list[Row]) -> None: ...
 
-    def write(self, session: Session, rows: list[Row]) -> None: ...
-
     def apply(self, session: Session, counts: Mapping[str, int]) -> None: ...
+
+
+class RecheckingImporter(Importer, Protocol):
+    """The apply step checks the file again inside its transaction and writes it (inspectors)."""
+
+    def write(self, session: Session, rows: list[Row]) -> None: ...
