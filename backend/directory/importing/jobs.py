@@ -177,6 +177,8 @@ class _Run:
     def _duplicates(self, scratch: Scratch, importer: Importer, rows: list[Row]) -> None:
         keyed = [(row, field, key) for row in rows for field, key in importer.keys(row)]
         firsts = scratch.first_rows([(f"{field}\x1f{key}", row.number) for row, field, key in keyed])
+        if not any(firsts):  # no repeat (row numbers start at 2): nothing to mark
+            return
         for (row, field, key), first in zip(keyed, firsts):
             if first is not None:
                 row.fail(field, "import.duplicate_in_file", f"{key} is already in row {first} of this file")
