@@ -13,6 +13,7 @@ A file is read as a stream in two passes over the database, never whole into mem
 Modules: `sources` (CSV and XLSX readers), `cells` (cell values, formula cells, CSV-safe
 output), `columns` (header mapping), `rows` (what the importers share), `scratch` (the job's
 private SQLite file: keys met so far, staged rows on SQLite), `strategies` (where checked rows
-wait: one strategy per database engine), `report` (the error report), `entities` and `inspectors` (the two directories), `jobs` (the
-job's life), `services`, `routes`, `schemas`, `cli`.
+wait: one strategy per database engine), `report` (the error report), `entities` and
+`inspectors` (the two directories), `jobs` (the job's life), `services`, `routes`, `schemas`,
+`cli`.
 """
