@@ -86,3 +86,26 @@ def test_the_importers_identifier_patterns_are_the_apis():
     assert LOCAL_ID.pattern.strip("^$") == _LOCAL_ID.regex.pattern.strip("^$")
     certificate = InspectorCreateSchema().fields["certificate_number"].validators[0]
     assert CERTIFICATE.pattern.strip("^$") == certificate.regex.pattern.strip("^$")
+
+
+def _outcome(parse, cell):
+    try:
+        return ("value", parse(cell))
+    except cells.CellError as exc:
+        return ("error", exc.code)
+
+
+@pytest.mark.parametrize("cell", [" 36.5 ", "117.123456", "-12.5", "", "  ", None, "nan", "inf", "200", "-200",
+                                  "1e400", "abc", "=1+1", "+36", "36,5", 36.5, 12, True])
+def test_the_importers_inline_coordinate_reading_agrees_with_cells_number(cell):
+    from backend.directory.importing.entities import _coordinate
+
+    assert _outcome(_coordinate(-180, 180), cell) == _outcome(lambda c: cells.number(c, -180, 180), cell)
+
+
+@pytest.mark.parametrize("cell", ["泰安鑫泰商贸", "  @某某小吃部 ", "=1+1", "", "   ", None, "x" * 200, "x" * 201,
+                                  " " + "x" * 200 + " ", 12, 1.5])
+def test_the_importers_inline_free_text_reading_agrees_with_cells_free_text(cell):
+    from backend.directory.importing.entities import _free_text
+
+    assert _outcome(_free_text("name"), cell) == _outcome(lambda c: cells.free_text(c, 200), cell)

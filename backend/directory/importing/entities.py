@@ -28,9 +28,9 @@ from backend.directory import rules, standard
 from backend.directory.access import ensure_may_change_entity
 from backend.directory.importing import cells
 from backend.directory.importing.columns import ColumnMap
-from backend.directory.importing.staging import Staging
 from backend.directory.importing.model import ENTITY_VALUE_COLUMNS
 from backend.directory.importing.rows import Context, Row, RowParser, merge_rule_errors
+from backend.directory.importing.strategies import Staging
 from backend.directory.model import EntityChange, MarketEntity, SubDirectory, SubDirectoryMember, entity_department
 from backend.directory.reference import load_references
 from backend.errors import Conflict, Forbidden
@@ -46,8 +46,12 @@ _LINKS = ("supervising_departments", "sub_directories")
 _NONE: frozenset[int] = frozenset()
 _KEY_ARRAY = postgresql.ARRAY(sa.String())
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-_STAGED = ("job_id", "seq", "new_seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
-           "sub_directories", "latitude_json", "longitude_json", "before", "after")
+# A changed entity is staged with every column; a new one without the five that are null for it
+# (fewer values to bind per row: most rows of a large file are new).
+_STAGED_UPDATE = ("seq", "entity_id", "old_version", "action", *ENTITY_VALUE_COLUMNS, "departments",
+                  "sub_directories", "before", "after")
+_STAGED_CREATE = ("seq", "new_seq", "action", *ENTITY_VALUE_COLUMNS, "departments", "sub_directories",
+                  "latitude_json", "longitude_json")
 
 
 def _length(column: str) -> int:
@@ -55,7 +59,29 @@ def _length(column: str) -> int:
 
 
 def _free_text(column: str) -> Any:
-    return functools.partial(cells.free_text, max_length=_length(column))
+    limit = _length(column)
+
+    def parse(raw: Any) -> str | None:
+        if raw.__class__ is str:  # the common case, inline: a CSV cell short enough
+            value = raw.strip()
+            if len(value) <= limit:
+                return value or None
+        return cells.free_text(raw, limit)
+    return parse
+
+
+def _coordinate(low: float, high: float) -> Any:
+    def parse(raw: Any) -> float | None:
+        if raw.__class__ is str:  # the common case, inline: a CSV cell holding a number in range
+            try:
+                value = float(raw)
+            except ValueError:
+                pass
+            else:
+                if low <= value <= high:
+                    return value
+        return cells.number(raw, low, high)  # everything else, errors included
+    return parse
 
 
 def _local_id(raw: Any) -> str | None:
@@ -65,10 +91,10 @@ def _local_id(raw: Any) -> str | None:
     return value
 
 
-def _memo(parse: Any) -> Any:
+def _memo(parse: Any, size: int = 4096) -> Any:
     """A parser of a column with few distinct cells (types, codes, dates), remembering its recent
     answers (cells that cannot be read are not remembered: they raise every time)."""
-    return functools.lru_cache(maxsize=4096, typed=True)(parse)
+    return functools.lru_cache(maxsize=size, typed=True)(parse)
 
 
 def _parsers() -> dict[str, Any]:
@@ -83,8 +109,9 @@ def _parsers() -> dict[str, Any]:
         "registered_address": _free_text("registered_address"), "business_address": _free_text("business_address"),
         "division_code": _memo(cells.code), "industry_code": _memo(cells.code),
         "registration_status": _memo(partial(cells.enum, lookup=statuses)),
-        "registered_on": _memo(cells.day), "risk_class": _memo(cells.code),
-        "longitude": partial(cells.number, low=-180, high=180), "latitude": partial(cells.number, low=-90, high=90),
+        # 16,384 days, some 45 years: an LRU smaller than the span of dates a file cycles through never hits
+        "registered_on": _memo(cells.day, 16384), "risk_class": _memo(cells.code),
+        "longitude": _coordinate(-180, 180), "latitude": _coordinate(-90, 90),
         "supervising_departments": partial(cells.values_list, separators=sep),
         "sub_directories": partial(cells.values_list, separators=sep),
     }
@@ -144,14 +171,12 @@ class EntityImporter:
     # ------------------------------------------------------------------ checking
 
     def check(self, session: Session, rows: list[Row]) -> None:
-        wanted: dict[str, set[str]] = {f: set() for f in KEYS}
-        for row in rows:
-            for f in KEYS:
-                if row.values.get(f):
-                    wanted[f].add(row.values[f])
+        wanted = {f: {key for row in rows if (key := row.values.get(f))} for f in KEYS}
+        # each key list is one parameter, not 5,000 (an expanding IN is compiled anew per batch):
+        # an array on PostgreSQL, a JSON array read by json_each on SQLite
         postgres = session.get_bind().dialect.name == "postgresql"
         conditions = [_TABLE.c[f] == sa.any_(sa.bindparam(f"wanted_{f}", sorted(values), type_=_KEY_ARRAY))
-                      if postgres else _TABLE.c[f].in_(sorted(values))  # one array parameter, not 5,000
+                      if postgres else _TABLE.c[f].in_(_json_each(f"wanted_{f}", values))
                       for f, values in wanted.items() if values]
         found: dict[int, dict[str, Any]] = {}
         if conditions:
@@ -194,7 +219,8 @@ class EntityImporter:
                          "a missing identifier but never change one")
         given = values.get("supervising_departments") or self.default_departments
         if match is None:
-            merged = {f: values.get(f) for f in rules.ENTITY_FIELDS}
+            merged = dict.fromkeys(rules.ENTITY_FIELDS)  # fields the file lacks are None
+            merged.update(values)
             merged["registration_status"] = merged["registration_status"] or "operating"
             merged["supervising_departments"] = given
             fields = None
@@ -279,40 +305,43 @@ class EntityImporter:
     # ------------------------------------------------------------------ staging and applying
 
     def stage(self, session: Session, rows: list[Row]) -> None:
-        job, day, labels = self.staging.job_key, self.staging.day, self.sub_label
-        staged: list[tuple[Any, ...]] = []
+        day, labels = self.staging.day, self.sub_label
+        created: list[tuple[Any, ...]] = []
+        changed: list[tuple[Any, ...]] = []
         links: list[tuple[Any, ...]] = []
+        new = self.new_entities
         for row in rows:
-            if row.plan in (None, "unchanged"):
+            if row.plan is None or row.plan == "unchanged":
                 continue
             out, match, snapshots, new_departments, new_subs = row.work
+            number = row.number
             if match is None:
-                self.new_entities += 1
-                head = (job, row.number, self.new_entities, None, None, "create")
-                subs = _json_list(sorted(labels[s] for s in new_subs))
+                new += 1
                 latitude, longitude = out["latitude"], out["longitude"]
-                tail = (_json_list(sorted(out["supervising_departments"])), subs,  # as snapshot() sorts
-                        None if latitude is None else repr(latitude), None if longitude is None else repr(longitude),
-                        None, None)
+                created.append((number, new, "create", *_PLAIN(out), day(out["registered_on"]), *_AFTER_DAY(out),
+                                _json_list(out["supervising_departments"]),  # sorted, as snapshot() sorts
+                                _json_list([labels[s] for s in new_subs]) if new_subs else "[]",
+                                None if latitude is None else repr(latitude),
+                                None if longitude is None else repr(longitude)))
             else:
                 before, after = snapshots
-                head = (job, row.number, None, match["id"], match["version"], row.plan)
-                tail = (_json_list(after["supervising_departments"]), _json_list(after["sub_directories"]),
-                        None, None, _encode(before), _encode(after))
-            staged.append((*head, *_PLAIN(out), day(out["registered_on"]), *_AFTER_DAY(out), *tail))
+                changed.append((number, match["id"], match["version"], row.plan, *_PLAIN(out),
+                                day(out["registered_on"]), *_AFTER_DAY(out),
+                                _json_list(after["supervising_departments"]), _json_list(after["sub_directories"]),
+                                _encode(before), _encode(after)))
             for d in new_departments:
-                links.append((job, row.number, "department", d))
+                links.append((number, "department", d))
             for s in new_subs:
-                links.append((job, row.number, "sub_directory", s))
-        self.staging.write(session, self.staging.entity, _STAGED, staged)
-        self.staging.write(session, self.staging.link, ("job_id", "seq", "kind", "target_id"), links)
-
-    def write(self, session: Session, rows: list[Row]) -> None:
-        raise NotImplementedError("entity imports are staged, then applied")
+                links.append((number, "sub_directory", s))
+        self.new_entities = new
+        self.staging.write(session, self.staging.entity, _STAGED_CREATE, created)
+        self.staging.write(session, self.staging.entity, _STAGED_UPDATE, changed)
+        self.staging.write(session, self.staging.link, ("seq", "kind", "target_id"), links)
 
     def apply(self, session: Session, counts: Mapping[str, int]) -> None:
         """Move the staged rows into the directory: one statement per table, in this transaction."""
-        job, now, s, link = self.ctx.job_id, self.ctx.now, self.staging.entity, self.staging.link
+        staging, now = self.staging, self.ctx.now
+        s, link, of_job = staging.entity, staging.link, staging.of_job
         postgres = session.get_bind().dialect.name == "postgresql"
         if postgres:  # no other writer may add an entity (or take an id) until this commits
             session.execute(sa.text("LOCK TABLE market_entity IN SHARE ROW EXCLUSIVE MODE"))
@@ -322,7 +351,7 @@ class EntityImporter:
         inserted = session.execute(sa.insert(_TABLE).from_select(
             ["id", *ENTITY_VALUE_COLUMNS, "version", "created_at", "updated_at"],
             sa.select(s.c.new_seq + base, *values, sa.literal(1), at, at)
-            .where(s.c.job_id == job, s.c.new_seq.is_not(None))),
+            .where(of_job(s), s.c.new_seq.is_not(None))),
             execution_options={"preserve_rowcount": True}).rowcount
         if postgres:
             session.execute(sa.text("SELECT setval(pg_get_serial_sequence('market_entity', 'id'), "
@@ -330,39 +359,46 @@ class EntityImporter:
         updated = session.execute(
             sa.update(_TABLE).values({**{c: s.c[c] for c in ENTITY_VALUE_COLUMNS},
                                       "version": s.c.old_version + 1, "updated_at": now})
-            .where(s.c.job_id == job, s.c.entity_id == _TABLE.c.id, _TABLE.c.version == s.c.old_version)).rowcount
+            .where(of_job(s), s.c.entity_id == _TABLE.c.id, _TABLE.c.version == s.c.old_version)).rowcount
         if inserted != counts["created"] or updated != counts["updated"]:
             raise Conflict("The directory changed while the file was being imported; nothing was written. "
                            "Import the file again.", code="import.directory_changed")
         entity_id = sa.func.coalesce(s.c.entity_id, s.c.new_seq + base)
-        linked = link.join(s, sa.and_(s.c.job_id == link.c.job_id, s.c.seq == link.c.seq))
+        linked = link.join(s, sa.and_(of_job(s), s.c.seq == link.c.seq))
         session.execute(sa.insert(entity_department).from_select(
             ["entity_id", "department_id"],
             sa.select(entity_id, link.c.target_id).select_from(linked)
-            .where(link.c.job_id == job, link.c.kind == "department")))
+            .where(of_job(link), link.c.kind == "department")))
         session.execute(sa.insert(SubDirectoryMember.__table__).from_select(
             ["sub_directory_id", "entity_id", "added_at"],
             sa.select(link.c.target_id, entity_id, at).select_from(linked)
-            .where(link.c.job_id == job, link.c.kind == "sub_directory")))
+            .where(of_job(link), link.c.kind == "sub_directory")))
         session.execute(sa.insert(EntityChange.__table__).from_select(
             ["entity_id", "version", "action", "actor", "at", "before", "after"],
             sa.select(entity_id, sa.func.coalesce(s.c.old_version, 0) + 1, s.c.action,
                       sa.literal(self.ctx.actor), at, s.c.before,
-                      sa.func.coalesce(s.c.after, _snapshot_sql(s, postgres))).where(s.c.job_id == job)))
-        self.staging.discard(session, job)
+                      sa.func.coalesce(s.c.after, _snapshot_sql(s, postgres))).where(of_job(s))))
+        staging.discard(session)
 
 
 _PLAIN = operator.itemgetter(*ENTITY_VALUE_COLUMNS[:ENTITY_VALUE_COLUMNS.index("registered_on")])
 _AFTER_DAY = operator.itemgetter(*ENTITY_VALUE_COLUMNS[ENTITY_VALUE_COLUMNS.index("registered_on") + 1:])
 
 
+def _json_each(name: str, values: set[str]) -> sa.Select[Any]:
+    """SQLite: the values of one JSON-array parameter as a subquery."""
+    return sa.select(sa.column("value")).select_from(
+        sa.func.json_each(sa.bindparam(name, _encode(sorted(values)), type_=sa.String())))
+
+
 @functools.lru_cache(maxsize=256)
 def _json_tuple(values: tuple[str, ...]) -> str:
-    return _encode(list(values))
+    return _encode(sorted(values))
 
 
 def _json_list(values: Sequence[str]) -> str:
-    """Most rows carry the same few lists (the importing department, no sub-directory): encode once."""
+    """The values as a sorted JSON list. Most rows carry the same few lists (the importing
+    department, no sub-directory): each is sorted and encoded once."""
     return _json_tuple(tuple(values))
 
 

@@ -10,7 +10,6 @@ inspector whose status on that day differs, they add a status period (a `status_
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -127,9 +126,6 @@ class InspectorImporter:
         row.plan = "update" if changed else "status_change" if new_status else "unchanged"
         row.work = (out, department_id, new_status, starts_on, changed, inspector)
 
-    def stage(self, session: Session, rows: list[Row]) -> None:
-        """Inspector imports stage nothing: the apply pass checks the file again and writes it."""
-
     def write(self, session: Session, rows: list[Row]) -> None:
         for row in rows:
             if row.plan == "create":
@@ -175,6 +171,3 @@ class InspectorImporter:
             inspector.updated_at = self.ctx.now
             session.flush()
             record_inspector_change(session, inspector, "status_change", before, actor=self.ctx.actor)
-
-    def apply(self, session: Session, counts: Mapping[str, int]) -> None:
-        raise NotImplementedError("inspector imports are written by checking the file again")

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -34,12 +34,12 @@ from backend.db import db, unit_of_work, utcnow
 from backend.directory.importing.columns import map_columns
 from backend.directory.importing.entities import EntityImporter
 from backend.directory.importing.inspectors import InspectorImporter
-from backend.directory.importing.model import ACTIVE, ImportJob, staged_entity, staged_link
+from backend.directory.importing.model import ACTIVE, ImportJob
 from backend.directory.importing.report import ErrorReport
-from backend.directory.importing.rows import Context, Importer, Row
+from backend.directory.importing.rows import Context, Importer, RecheckingImporter, Row, StagedImporter
 from backend.directory.importing.scratch import Scratch
 from backend.directory.importing.sources import FileRejected, Source, open_source
-from backend.directory.importing.staging import Staging, discard_staged
+from backend.directory.importing.strategies import Staging, discard_staged, staging_for
 from backend.errors import DomainError
 from backend.policy import Principal
 
@@ -150,25 +150,24 @@ class _Run:
             importer = _make_importer(self.kind, session, self.ctx)
         columns = map_columns(source.header, importer.columns, importer.defaulted)
         importer.use_columns(columns)
-        stage = importer.staged and not self.dry_run
-        dialect = db.engine.dialect.name
-        self.scratch = scratch = Scratch(self.work / "scratch.sqlite",
-                                         (staged_entity, staged_link) if stage and dialect == "sqlite" else ())
-        if stage:
-            self.staging = Staging(dialect, scratch, self.job_id)
-            importer.use_staging(self.staging)
+        # entities are staged by a real import (a dry run and inspector imports stage nothing)
+        staged = cast(StagedImporter, importer) if importer.staged and not self.dry_run else None
+        self.scratch = scratch = Scratch(self.work / "scratch.sqlite")
+        if staged is not None:
+            self.staging = staging_for(db.engine.dialect.name, scratch, self.job_id)
+            staged.use_staging(self.staging)
         for rows in _batches(source, importer):
             self._duplicates(scratch, importer, rows)
             with unit_of_work() as session:
                 importer.check(session, rows)
                 self.tally.count(rows)
-                if stage and not self.tally.rejected:
-                    importer.stage(session, rows)
+                if staged is not None and not self.tally.rejected:
+                    staged.stage(session, rows)
                 self._progress(session, source)
             for row in rows:
                 for field, code, reason in row.errors:
                     column = columns.header_of(field, importer.columns) if field else ""
-                    self.report.add(row.number, column, field, code, reason, row.cells.get(field))
+                    self.report.add(row.number, column, field, code, reason, row.cell(field))
             if self.on_progress is not None:
                 self.on_progress(self._snapshot(source))
         if self.tally.rows == 0:
@@ -178,6 +177,8 @@ class _Run:
     def _duplicates(self, scratch: Scratch, importer: Importer, rows: list[Row]) -> None:
         keyed = [(row, field, key) for row in rows for field, key in importer.keys(row)]
         firsts = scratch.first_rows([(f"{field}\x1f{key}", row.number) for row, field, key in keyed])
+        if not any(firsts):  # no repeat (row numbers start at 2): nothing to mark
+            return
         for (row, field, key), first in zip(keyed, firsts):
             if first is not None:
                 row.fail(field, "import.duplicate_in_file", f"{key} is already in row {first} of this file")
@@ -193,7 +194,7 @@ class _Run:
             self.scratch.release_memory()
         if self.staging is not None:
             with self.staging.attached(), unit_of_work() as session:
-                importer.apply(session, asdict(self.tally))
+                cast(StagedImporter, importer).apply(session, asdict(self.tally))
                 self._finish(session, "succeeded", None, None, report_sha)
             return
         with unit_of_work() as session:
@@ -205,7 +206,7 @@ class _Run:
         assert self.source is not None
         self.source.close()
         self.source = source = open_source(self.path)
-        importer = _make_importer(self.kind, session, self.ctx)
+        importer = cast(RecheckingImporter, _make_importer(self.kind, session, self.ctx))
         importer.use_columns(map_columns(source.header, importer.columns, importer.defaulted))
         self.tally = Tally()
         for rows in _batches(source, importer):

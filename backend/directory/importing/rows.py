@@ -36,7 +36,8 @@ class Context:
 @dataclass(slots=True)
 class Row:
     number: int
-    cells: dict[str, Any]  # field -> the cell as written (for the report)
+    names: tuple[str, ...]  # the fields the file has, in the order of `raw`
+    raw: tuple[Any, ...]  # their cells as written (for the report: see `cell`)
     values: dict[str, Any]  # field -> value, for the columns the file has
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (field or "", code, reason)
     plan: str | None = None  # create | update | status_change | unchanged
@@ -45,8 +46,15 @@ class Row:
     def fail(self, field_name: str, code: str, message: str) -> None:
         self.errors.append((field_name, code, message))
 
+    def cell(self, field_name: str) -> Any:
+        """The cell of a field as written; None when the file has no such column."""
+        try:
+            return self.raw[self.names.index(field_name)]
+        except ValueError:
+            return None
+
     def failed(self, field_name: str) -> bool:
-        return any(f == field_name for f, _, _ in self.errors)
+        return bool(self.errors) and any(f == field_name for f, _, _ in self.errors)
 
     def forbid(self, field_name: str, exc: Forbidden) -> None:
         self.fail(field_name, exc.code, exc.message)
@@ -58,6 +66,7 @@ class RowParser:
     def __init__(self, columns: ColumnMap, parsers: Mapping[str, Parser]) -> None:
         self.names = tuple(columns.index)
         self.parsers = [(name, parsers[name]) for name in self.names]
+        self.parse_cell = [parsers[name] for name in self.names]
         self.pick = operator.itemgetter(*columns.index.values())
         self.width = columns.width
         self.needed = max(columns.index.values()) + 1
@@ -68,14 +77,14 @@ class RowParser:
         picked = self.pick(cells)
         if len(self.names) == 1:
             picked = (picked,)
-        raw = dict(zip(self.names, picked))
-        try:  # the common case: every cell reads
-            row = Row(number, raw, {name: parse(raw[name]) for name, parse in self.parsers})
+        names = self.names
+        try:  # the common case: every cell reads (map with operator.call: the loop runs in C)
+            row = Row(number, names, picked, dict(zip(names, map(operator.call, self.parse_cell, picked))))
         except CellError:
-            row = Row(number, raw, {})
-            for name, parse in self.parsers:
+            row = Row(number, names, picked, {})
+            for (name, parse), raw in zip(self.parsers, picked):
                 try:
-                    row.values[name] = parse(raw[name])
+                    row.values[name] = parse(raw)
                 except CellError as exc:
                     row.values[name] = None
                     row.fail(name, exc.code, exc.message)
@@ -96,9 +105,11 @@ def merge_rule_errors(row: Row, errors: Mapping[str, list[dict[str, Any]]]) -> N
 
 
 class Importer(Protocol):
+    """What both importers do in the check pass."""
+
     columns: tuple[Column, ...]
     defaulted: frozenset[str]
-    staged: bool  # True: check stages rows and apply moves them; False: apply checks the file again
+    staged: bool  # True: a StagedImporter; False: a RecheckingImporter
 
     parse: Callable[[int, Sequence[Any]], Row]  # set by use_columns
 
@@ -108,8 +119,18 @@ class Importer(Protocol):
 
     def check(self, session: Session, rows: list[Row]) -> None: ...
 
+
+class StagedImporter(Importer, Protocol):
+    """The check pass stages the checked rows; the apply step moves them (entities)."""
+
+    def use_staging(self, staging: Any) -> None: ...
+
     def stage(self, session: Session, rows: list[Row]) -> None: ...
 
-    def write(self, session: Session, rows: list[Row]) -> None: ...
-
     def apply(self, session: Session, counts: Mapping[str, int]) -> None: ...
+
+
+class RecheckingImporter(Importer, Protocol):
+    """The apply step checks the file again inside its transaction and writes it (inspectors)."""
+
+    def write(self, session: Session, rows: list[Row]) -> None: ...

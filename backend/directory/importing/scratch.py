@@ -22,7 +22,7 @@ _hash = hash  # 64-bit, stable within the process that owns the file
 
 
 class Scratch:
-    def __init__(self, path: Path, tables: Sequence[sa.Table] = ()) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         path.unlink(missing_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -30,6 +30,8 @@ class Scratch:
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute("CREATE TABLE seen (hash INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
         self._db.execute("CREATE TABLE seen_key (row INTEGER, key TEXT, PRIMARY KEY (row, key)) WITHOUT ROWID")
+
+    def create_tables(self, tables: Iterable[sa.Table]) -> None:
         dialect = sqlite.dialect()
         for table in tables:
             self._db.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
@@ -45,19 +47,23 @@ class Scratch:
         then repeat, the repeat is caught by the directory's UNIQUE constraints when the import is
         applied, which fails the job and writes nothing. At 64 bits this does not happen in practice.)
         """
-        first: dict[str, int] = {}  # key -> its first row (in this batch, until an earlier one is found)
+        # key -> its first row (in this batch, until an earlier one is found); built in C when no
+        # key repeats within the batch, the common case
+        first: dict[str, int] = dict(keys)
         repeats: list[tuple[int, str]] = []
-        for i, (key, row) in enumerate(keys):
-            if key in first:
-                repeats.append((i, key))
-            else:
-                first[key] = row
+        if len(first) != len(keys):
+            first = {}
+            for i, (key, row) in enumerate(keys):
+                if key in first:
+                    repeats.append((i, key))
+                else:
+                    first[key] = row
         out: list[int | None] = [None] * len(keys)
         cursor = self._db.cursor()
         cursor.execute("BEGIN")
-        cursor.executemany("INSERT INTO seen_key (row, key) VALUES (?, ?)", [(r, k) for k, r in first.items()])
+        cursor.executemany("INSERT INTO seen_key (key, row) VALUES (?, ?)", first.items())
         cursor.executemany("INSERT OR IGNORE INTO seen (hash, row) VALUES (?, ?)",  # in index order: fewer page moves
-                           sorted((_hash(k), r) for k, r in first.items()))
+                           sorted(zip(map(_hash, first), first.values())))
         if cursor.rowcount != len(first):  # some hashes were met in an earlier batch (or collide)
             for key, row in first.items():
                 (earlier,) = cursor.execute("SELECT row FROM seen WHERE hash = ?", (_hash(key),)).fetchone()

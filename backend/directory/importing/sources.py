@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
+import itertools
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -185,8 +187,8 @@ class _Lines:
                                "mixes encodings or is damaged); save it again as 'CSV UTF-8'", line) from None
 
     def lines(self) -> Iterator[str]:
-        for text in self.blocks():
-            yield from io.StringIO(text, newline="")
+        # chained in C: no Python frame per line
+        return itertools.chain.from_iterable(map(functools.partial(io.StringIO, newline=""), self.blocks()))
 
 
 def _open_csv(f: BinaryIO, size: int) -> Source:
