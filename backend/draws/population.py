@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from itertools import groupby
+from itertools import compress, groupby
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -131,7 +131,7 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
     SQLite sorts in byte order (BINARY) for little more than the scan, so it returns the rows by
     (stratum, id); PostgreSQL sorts far slower than Python, so its rows come unordered and each
     stratum is sorted here. Rows are handled a batch at a time with C-level helpers (zip, sort,
-    groupby), never one by one. The draw ids of the `watch` entities (someone must recuse from
+    groupby, compress), never one by one in Python code. The draw ids of the `watch` entities (someone must recuse from
     them) are noted on the way."""
     excluded = excluded_entity_ids(session, task, recheck_days)
     stmt = sa.select(entity_key(), E.id, stratum_of(task)).where(*scope_conditions(task),
@@ -154,7 +154,7 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
             population.ids[stratum].extend(ids)
             population.entity_ids[stratum].extend(entity_ids)
             if watch and not watch.isdisjoint(entity_ids):
-                population.watched.update((e, i) for e, i in zip(entity_ids, ids) if e in watch)
+                population.watched.update(compress(zip(entity_ids, ids), map(watch.__contains__, entity_ids)))
     for stratum in keys:
         ids, entity_ids = population.ids[stratum], population.entity_ids[stratum]
         if ordered and ids == sorted(ids):  # (cheap on sorted input; guards the frame's alignment)
