@@ -1,21 +1,23 @@
 """A BagIt bag (RFC 8493, version 1.0) written as a stream into a ZIP.
 
 Files go into the ZIP one after another, each copied in 1 MiB blocks while SHA-256 and SM3
-are computed, so memory stays flat whatever the payload's size and the sink never has to seek
-(zipfile then writes data descriptors). The manifests, bag-info.txt and tag manifests are
-written last, from the digests gathered on the way.
+are computed (SM3 on a helper thread a few blocks behind, see hash_thread.py), so memory stays
+flat whatever the payload's size and the sink never has to seek (zipfile then writes data
+descriptors). The manifests, bag-info.txt and tag manifests are written last, from the
+digests gathered on the way.
 """
 from __future__ import annotations
 
 import hashlib
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, BinaryIO
 
 from cryptography.hazmat.primitives import hashes
+
+from backend.evidence.hash_thread import HashThread
 
 BLOCK = 1024 * 1024
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -82,7 +84,6 @@ class BagWriter:
         self._zip = zipfile.ZipFile(sink, "w", allowZip64=True)
         self._base = base
         self._date_time = when.timetuple()[:6]
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sm3")
         self.payload: list[Digest] = []
         self.tags: list[Digest] = []  # tag files a tag manifest lists
 
@@ -97,17 +98,16 @@ class BagWriter:
                    expect_sha256: str | None = None, on_block: Callable[[int], None] | None = None) -> Digest:
         """Copy `source` to the member `path` block by block, hashing as it goes.
 
-        The SM3 of each block runs on a helper thread while the main thread hashes SHA-256 and
-        writes, so the slowest of the three sets the pace rather than their sum."""
-        sha256, sm3 = hashlib.sha256(), new_sm3()
+        SM3 runs on a helper thread a few blocks behind while this thread hashes SHA-256 and
+        writes, so the slower of the two sides sets the pace rather than their sum."""
+        sha256 = hashlib.sha256()
         written = 0
-        with self._zip.open(self._info(path, size, compress), "w") as dst:
+        with HashThread(new_sm3(), name="sm3") as sm3, self._zip.open(self._info(path, size, compress), "w") as dst:
             while block := source.read(BLOCK):
-                pending = self._pool.submit(sm3.update, block)
+                sm3.update(block)
                 sha256.update(block)
                 dst.write(block)
                 written += len(block)
-                pending.result()
                 if on_block is not None:
                     on_block(len(block))
         digest = Digest(path, written, sha256.hexdigest(), sm3.hexdigest())
@@ -136,9 +136,8 @@ class BagWriter:
         return f"{sum(d.size for d in self.payload)}.{len(self.payload)}"
 
     def close(self) -> None:
-        self._pool.shutdown()
         self._zip.close()
 
     def abort(self) -> None:
-        """Stop without finishing the archive (the sink holds a truncated ZIP, which no reader accepts)."""
-        self._pool.shutdown(cancel_futures=True)
+        """Stop without finishing the archive (the sink holds a truncated ZIP, which no reader accepts).
+        There is nothing to release: each file's SM3 thread has ended with its file."""
