@@ -134,12 +134,10 @@ def _copy_originals(writer: BagWriter, input: PackageInput, progress: Progress |
         if progress is not None:
             progress(done, total)
 
-    digests = {}
     for sha256, item in unique.items():
         with item.open() as source:
-            digests[sha256] = writer.add_stream(media_path(item), source, item.size, expect_sha256=sha256,
-                                                on_block=advance)
-    return digests
+            writer.add_stream(media_path(item), source, item.size, expect_sha256=sha256, on_block=advance)
+    return dict(zip(unique, writer.streamed(), strict=True))
 
 
 def _write_payload_files(writer: BagWriter, input: PackageInput, digests: dict[str, Digest], when: datetime,
