@@ -1,19 +1,28 @@
 """The CJK font parsed once per export and lent to each of its documents.
 
-fpdf2's `add_font` reads the font's cmap and the widths of its ~30,000 glyphs for every
-document, and an export makes five. Those metrics never change, so SharedFont reads them once.
-Each document still gets its own fontTools object for the font file, opened lazily as fpdf2
-opens it, because fpdf2 subsets that object in place and closes it when it writes the PDF.
-The PDFs come out byte for byte as with `add_font` (tests/unit/test_evidence_shared_font.py).
+fpdf2's `add_font` parses the font for every document, and an export makes five: the cmap,
+the glyph names and the ~30,000 glyphs' widths and outlines, about 0.3 s a document, most of
+the documents' cost. SharedFont parses them once. fpdf2 subsets the fontTools object in place
+when it writes a PDF (and closes it), so each document gets its own object: the font file
+opened as fpdf2 opens it, with copies of the parsed tables put in (a tenth of the parsing's
+cost), so nothing one document's subsetting changes reaches the next. The PDFs come out byte
+for byte as with `add_font` (tests/unit/test_evidence_shared_font.py guards that against
+upgrades of fpdf2 and fontTools).
 """
 from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 from fontTools import ttLib
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
+
+# The tables whose parsing costs: copying them is ~3x cheaper than parsing them again. The
+# others are small and are read from the file as fpdf2 would.
+COPIED_TABLES = ("cmap", "glyf", "hmtx", "loca", "post")
 
 
 class SharedFont:
@@ -28,8 +37,13 @@ class SharedFont:
         self._parsed: TTFFont = owner.fonts[family.lower()]
         if self._parsed.is_cff or self._parsed.color_font is not None:
             raise ValueError(f"{path}: SharedFont handles plain TrueType fonts only")
-        self._parsed.close()  # the metrics are read; each document opens the file for itself
-        self._parsed.ttfont = None  # and the parsed tables (tens of MB) can go
+        font = self._parsed.ttfont
+        self._tables = {tag: font[tag] for tag in COPIED_TABLES if tag in font}
+        for subtable in font["cmap"].tables:
+            subtable.ensureDecompiled()  # a lazy subtable would read the closed file later
+        self._glyph_order = font.getGlyphOrder()
+        self._parsed.close()
+        self._parsed.ttfont = None
 
     def add_to(self, pdf: FPDF) -> None:
         parsed = self._parsed
@@ -39,8 +53,36 @@ class SharedFont:
         font.i = len(pdf.fonts) + 1
         font.ttfont = ttLib.TTFont(parsed.ttffile, recalcTimestamp=False,
                                    fontNumber=parsed.collection_font_number, lazy=True)
+        font.ttfont.setGlyphOrder(list(self._glyph_order))
+        for tag, table in self._tables.items():
+            font.ttfont.tables[tag] = _copy_table(tag, table)
         font.cw = copy.copy(parsed.cw)  # a defaultdict: looking up a missing character adds it
         font.missing_glyphs = []
         font.biggest_size_pt = 0
         font.subset = SubsetMap(font)
         pdf.fonts[parsed.fontkey] = font
+
+
+def _copy_table(tag: str, table: Any) -> Any:
+    """A copy the subsetter may change at will: its lists and dicts copied, and for the cmap
+    its subtables, for glyf its glyphs (writing a glyph unpacks it in place)."""
+    new = _shallow(table)
+    if tag == "cmap":
+        new.tables = [_shallow(subtable) for subtable in table.tables]
+    elif tag == "glyf":
+        new.glyphs = {name: _copy_glyph(glyph) for name, glyph in table.glyphs.items()}
+    return new
+
+
+def _shallow(obj: Any) -> Any:
+    new = copy.copy(obj)
+    for name, value in vars(new).items():
+        if isinstance(value, (dict, list)):
+            setattr(new, name, copy.copy(value))
+    return new
+
+
+def _copy_glyph(glyph: Glyph) -> Glyph:
+    new = Glyph.__new__(Glyph)  # not copy.copy: Glyph's __getattr__ unpacks the glyph
+    new.__dict__.update(glyph.__dict__)
+    return new
