@@ -4,8 +4,8 @@ fpdf2's `add_font` parses the font for every document, and an export makes five:
 the glyph names and the ~30,000 glyphs' widths and outlines, about 0.3 s a document, most of
 the documents' cost. SharedFont parses them once. fpdf2 subsets the fontTools object in place
 when it writes a PDF (and closes it), so each document gets its own object: the font file
-opened as fpdf2 opens it, with copies of the parsed tables put in (a tenth of the parsing's
-cost), so nothing one document's subsetting changes reaches the next. The PDFs come out byte
+opened as fpdf2 opens it, with copies of the parsed tables put in (glyphs copied only when the
+subsetter reads them), so nothing one document's subsetting changes reaches the next. The PDFs come out byte
 for byte as with `add_font` (tests/unit/test_evidence_shared_font.py guards that against
 upgrades of fpdf2 and fontTools).
 """
@@ -70,8 +70,49 @@ def _copy_table(tag: str, table: Any) -> Any:
     if tag == "cmap":
         new.tables = [_shallow(subtable) for subtable in table.tables]
     elif tag == "glyf":
-        new.glyphs = {name: _copy_glyph(glyph) for name, glyph in table.glyphs.items()}
+        new.glyphs = _GlyphsCopiedOnRead(table.glyphs)
     return new
+
+
+class _GlyphsCopiedOnRead(dict):  # type: ignore[type-arg]
+    """The glyphs by name, each copied the first time it is read and the copy kept. The
+    subsetter reads only the glyphs it keeps (a few hundred of ~50,000), so the rest are never
+    copied; whatever it reads, it changes only this document's copies."""
+
+    def __init__(self, shared: dict[str, Glyph]) -> None:
+        super().__init__(shared)
+        self._copied: set[str] = set()
+
+    def __getitem__(self, name: str) -> Glyph:
+        glyph = super().__getitem__(name)
+        if name not in self._copied:
+            glyph = _copy_glyph(glyph)
+            self[name] = glyph
+        return glyph
+
+    def __setitem__(self, name: str, glyph: Glyph) -> None:
+        super().__setitem__(name, glyph)
+        self._copied.add(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+    def values(self) -> Any:
+        self._copy_all()
+        return super().values()
+
+    def items(self) -> Any:
+        self._copy_all()
+        return super().items()
+
+    def pop(self, name: str, *default: Any) -> Any:
+        if name in self:
+            self[name]  # noqa: B018 - copies it first
+        return super().pop(name, *default)
+
+    def _copy_all(self) -> None:
+        for name in list(self.keys()):
+            self[name]  # noqa: B018
 
 
 def _shallow(obj: Any) -> Any:

@@ -51,3 +51,15 @@ def test_a_font_can_be_lent_to_a_document_only_once() -> None:
     font.add_to(pdf)
     with pytest.raises(ValueError, match="already has"):
         font.add_to(pdf)
+
+
+def test_a_documents_glyphs_are_its_own_copies_however_they_are_read() -> None:
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    from backend.evidence.shared_font import _GlyphsCopiedOnRead
+
+    shared = {"a": Glyph(b""), "b": Glyph(b"")}
+    glyphs = _GlyphsCopiedOnRead(shared)
+    assert glyphs["a"] is glyphs["a"] is not shared["a"]
+    assert glyphs.get("b") is not shared["b"] and glyphs.get("c") is None
+    assert not {id(g) for g in glyphs.values()} & {id(g) for g in shared.values()}
