@@ -1,21 +1,24 @@
 """A BagIt bag (RFC 8493, version 1.0) written as a stream into a ZIP.
 
 Files go into the ZIP one after another, each copied in 1 MiB blocks while SHA-256 and SM3
-are computed, so memory stays flat whatever the payload's size and the sink never has to seek
-(zipfile then writes data descriptors). The manifests, bag-info.txt and tag manifests are
-written last, from the digests gathered on the way.
+are computed (SM3 on a helper thread a few blocks behind, see hash_thread.py) into a few
+reused buffers, so memory stays flat whatever the payload's size and the sink never has to
+seek (zipfile then writes data descriptors). The manifests, bag-info.txt and tag manifests are written last, from the
+digests gathered on the way.
 """
 from __future__ import annotations
 
 import hashlib
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, BinaryIO
 
 from cryptography.hazmat.primitives import hashes
+
+from backend.evidence.hash_thread import DEPTH, HashThread
 
 BLOCK = 1024 * 1024
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -82,9 +85,15 @@ class BagWriter:
         self._zip = zipfile.ZipFile(sink, "w", allowZip64=True)
         self._base = base
         self._date_time = when.timetuple()[:6]
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sm3")
         self.payload: list[Digest] = []
         self.tags: list[Digest] = []  # tag files a tag manifest lists
+        self._sm3 = HashThread(name="sm3")
+        # Read into reused buffers rather than a new 1 MiB bytes a block (allocating and
+        # page-faulting 2 GB for a 2 GB package). A buffer is refilled only after DEPTH + 1
+        # later blocks were handed to the SM3 thread, which hashes in order: it is done with it.
+        self._buffers = [bytearray(BLOCK) for _ in range(DEPTH + 2)]
+        self._blocks = 0
+        self._streamed: list[tuple[str, int, str, Future[str]]] = []  # SM3 still being computed
 
     def _info(self, path: str, size: int, compress: bool) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(f"{self._base}/{path}", date_time=self._date_time)
@@ -94,32 +103,46 @@ class BagWriter:
         return info
 
     def add_stream(self, path: str, source: BinaryIO, size: int, *, compress: bool = False,
-                   expect_sha256: str | None = None, on_block: Callable[[int], None] | None = None) -> Digest:
-        """Copy `source` to the member `path` block by block, hashing as it goes.
+                   expect_sha256: str | None = None, on_block: Callable[[int], None] | None = None) -> None:
+        """Copy `source` to the member `path` block by block, hashing as it goes; `streamed()`
+        gives its digest. The SHA-256 and the size are checked before this returns.
 
-        The SM3 of each block runs on a helper thread while the main thread hashes SHA-256 and
-        writes, so the slowest of the three sets the pace rather than their sum."""
+        SM3 runs on the helper thread a few blocks behind while this thread hashes SHA-256 and
+        writes, so the slower of the two sides sets the pace rather than their sum."""
         sha256, sm3 = hashlib.sha256(), new_sm3()
         written = 0
         with self._zip.open(self._info(path, size, compress), "w") as dst:
-            while block := source.read(BLOCK):
-                pending = self._pool.submit(sm3.update, block)
+            while got := source.readinto(buffer := self._next_buffer()):  # type: ignore[attr-defined]
+                block = memoryview(buffer)[:got]
+                self._sm3.update(sm3, block)
                 sha256.update(block)
                 dst.write(block)
-                written += len(block)
-                pending.result()
+                written += got
                 if on_block is not None:
-                    on_block(len(block))
-        digest = Digest(path, written, sha256.hexdigest(), sm3.hexdigest())
-        if expect_sha256 is not None and digest.sha256 != expect_sha256:
-            raise DigestMismatch(f"{path}: the stored original hashes to {digest.sha256}, not {expect_sha256}")
+                    on_block(got)
+        pending_sm3 = self._sm3.hexdigest(sm3)  # not waited for: the next file starts meanwhile
+        if expect_sha256 is not None and sha256.hexdigest() != expect_sha256:
+            raise DigestMismatch(f"{path}: the stored original hashes to {sha256.hexdigest()}, not {expect_sha256}")
         if written != size:
             raise DigestMismatch(f"{path}: {written} bytes read, {size} expected")
-        self._record(digest)
-        return digest
+        self._streamed.append((path, written, sha256.hexdigest(), pending_sm3))
+
+    def _next_buffer(self) -> bytearray:
+        self._blocks += 1
+        return self._buffers[self._blocks % len(self._buffers)]
+
+    def streamed(self) -> list[Digest]:
+        """The digests of the files add_stream copied since the last call, in order, once their
+        SM3 is computed."""
+        digests = [Digest(path, size, sha256, sm3.result()) for path, size, sha256, sm3 in self._streamed]
+        self._streamed.clear()
+        for digest in digests:
+            self._record(digest)
+        return digests
 
     def add_bytes(self, path: str, data: bytes, *, compress: bool = True, listed: bool = True) -> Digest:
         """A small file made in memory (documents, JSON, tag files). `listed=False`: no manifest lists it."""
+        self.streamed()  # the manifests list files in the order they were written
         with self._zip.open(self._info(path, len(data), compress), "w") as dst:
             dst.write(data)
         sm3 = new_sm3()
@@ -136,9 +159,12 @@ class BagWriter:
         return f"{sum(d.size for d in self.payload)}.{len(self.payload)}"
 
     def close(self) -> None:
-        self._pool.shutdown()
+        try:
+            self.streamed()
+        finally:
+            self._sm3.close()
         self._zip.close()
 
     def abort(self) -> None:
         """Stop without finishing the archive (the sink holds a truncated ZIP, which no reader accepts)."""
-        self._pool.shutdown(cancel_futures=True)
+        self._sm3.close()

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from backend.evidence.inputs import CaseFacts, Officer
 from backend.evidence.pdf import CaseDocument
+from backend.evidence.shared_font import SharedFont
 
 BEIJING = timezone(timedelta(hours=8))  # China has one zone and no daylight saving
 KIND_LABELS = {"photo": "照片", "signature": "签名", "audio": "录音", "video": "录像", "document": "文档"}
@@ -50,6 +51,7 @@ class DocumentData:
     made_at: datetime
     rows: Sequence[ItemRow]
     signatures: Sequence[SignatureImage] = ()
+    font: SharedFont | None = None  # parsed once for all five documents; None: each parses its own
 
 
 def beijing(moment: datetime, *, seconds: bool = True) -> str:
@@ -77,7 +79,7 @@ def _party_fields(facts: CaseFacts) -> list[tuple[str, str]]:
 
 def on_site_record(d: DocumentData) -> bytes:
     f = d.facts
-    doc = CaseDocument("现场笔录", d.case_number, d.made_at)
+    doc = CaseDocument("现场笔录", d.case_number, d.made_at, font=d.font)
     doc.fields([("检查时间", f"{beijing(f.check_started, seconds=False)} 至 {beijing(f.check_ended, seconds=False)}"),
                 ("检查地点", f.place), *_party_fields(f), ("执法人员", officers_text(f)),
                 ("见证人", f.witness)])
@@ -100,7 +102,7 @@ def on_site_record(d: DocumentData) -> bytes:
 
 def electronic_data_list(d: DocumentData) -> bytes:
     f = d.facts
-    doc = CaseDocument("电子数据清单", d.case_number, d.made_at, landscape=True)
+    doc = CaseDocument("电子数据清单", d.case_number, d.made_at, landscape=True, font=d.font)
     doc.paragraph("本清单列明本案提取的电子数据。每项电子数据在采集设备上计算了完整性校验值；下列 SHA-256 与 "
                   "SM3（GB/T 32905-2016）校验值是生成证据包时对原始文件逐字节重新计算所得，与证据包中 "
                   "manifest-sha256.txt、manifest-sm3.txt 的记录一致。采集时间为北京时间，GPS 为设备记录的 WGS-84 坐标。")
@@ -118,7 +120,7 @@ def electronic_data_list(d: DocumentData) -> bytes:
 
 def transfer_letter(d: DocumentData) -> bytes:
     f = d.facts
-    doc = CaseDocument("涉嫌犯罪案件移送书", d.case_number, d.made_at)
+    doc = CaseDocument("涉嫌犯罪案件移送书", d.case_number, d.made_at, font=d.font)
     doc.paragraph(f"{f.receiving_authority}：", indent=False)
     credit = f"（统一社会信用代码：{f.party.credit_code}）" if f.party.credit_code else ""
     doc.paragraph(f"经查，{f.party.name}{credit}涉嫌{f.suspected_offence or '犯罪'}。{f.facts}")
@@ -139,7 +141,7 @@ def transfer_letter(d: DocumentData) -> bytes:
 
 def investigation_report(d: DocumentData) -> bytes:
     f = d.facts
-    doc = CaseDocument("调查报告", d.case_number, d.made_at)
+    doc = CaseDocument("调查报告", d.case_number, d.made_at, font=d.font)
     doc.heading("一、案件来源")
     doc.paragraph(f.case_source)
     doc.heading("二、当事人基本情况")
@@ -168,7 +170,7 @@ def investigation_report(d: DocumentData) -> bytes:
 
 def involved_items_list(d: DocumentData) -> bytes:
     f = d.facts
-    doc = CaseDocument("涉案物品清单", d.case_number, d.made_at)
+    doc = CaseDocument("涉案物品清单", d.case_number, d.made_at, font=d.font)
     doc.fields([("当事人", f.party.name), ("移送机关", f.organization), ("接收机关", f.receiving_authority)])
     doc.ln(2)
     rows = [(str(n), i.name, i.specification, i.quantity, i.unit, i.note) for n, i in enumerate(f.items, 1)]

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from backend.audit.canonical import utc_timestamp
 from backend.errors import ValidationFailed
-from backend.evidence import custody_log, documents, readme, signing
+from backend.evidence import custody_log, documents, pdf, readme, signing
 from backend.evidence import verify as checks
 from backend.evidence.bagit import BAGIT_TXT, BagWriter, Digest, bag_size, manifest_text
 from backend.evidence.inputs import KINDS, EvidenceItem, PackageInput
@@ -134,12 +134,10 @@ def _copy_originals(writer: BagWriter, input: PackageInput, progress: Progress |
         if progress is not None:
             progress(done, total)
 
-    digests = {}
     for sha256, item in unique.items():
         with item.open() as source:
-            digests[sha256] = writer.add_stream(media_path(item), source, item.size, expect_sha256=sha256,
-                                                on_block=advance)
-    return digests
+            writer.add_stream(media_path(item), source, item.size, expect_sha256=sha256, on_block=advance)
+    return dict(zip(unique, writer.streamed(), strict=True))
 
 
 def _write_payload_files(writer: BagWriter, input: PackageInput, digests: dict[str, Digest], when: datetime,
@@ -147,7 +145,8 @@ def _write_payload_files(writer: BagWriter, input: PackageInput, digests: dict[s
     rows = [documents.ItemRow(n, i.kind, i.media_type, digests[i.sha256].size, i.captured_at, i.gps,
                               i.captured_by, digests[i.sha256].path, i.sha256, digests[i.sha256].sm3)
             for n, i in enumerate(input.items, 1)]
-    data = documents.DocumentData(input.case_number, input.facts, when, rows, _signature_images(input))
+    data = documents.DocumentData(input.case_number, input.facts, when, rows, _signature_images(input),
+                                  font=pdf.shared_font())
     for name, make in documents.DOCUMENTS:
         writer.add_bytes(f"data/documents/{name}", make(data), compress=False)  # PDF streams are compressed
     log = custody_log.custody_document(input, digests, when, package_id)

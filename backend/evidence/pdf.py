@@ -2,7 +2,8 @@
 
 The font is WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0), shipped in backend/evidence/fonts/
 as Debian packages it (docs/adr/0012-fpdf2-for-chinese-pdfs.md). fpdf2 embeds only the
-glyphs a document uses, so a document costs tens of kilobytes, not the font's 5 MB.
+glyphs a document uses, so a document costs tens of kilobytes, not the font's 5 MB. An export
+parses the font once and lends it to its five documents (`shared_font()`).
 """
 from __future__ import annotations
 
@@ -13,20 +14,31 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import WrapMode, XPos, YPos
 
+from backend.evidence.shared_font import SharedFont
+
 FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
 FAMILY = "wqy-microhei"
 BODY_PT = 11
 LINE_MM = 6.5
 
 
+def shared_font() -> SharedFont:
+    """The documents' font, parsed once, for the documents of one export."""
+    return SharedFont(FAMILY, FONT_FILE, collection_font_number=0)
+
+
 class CaseDocument(FPDF):
     """One document of a case: a title, a case-number line, numbered pages."""
 
-    def __init__(self, title: str, case_number: str, made_at: datetime, *, landscape: bool = False) -> None:
+    def __init__(self, title: str, case_number: str, made_at: datetime, *, landscape: bool = False,
+                 font: SharedFont | None = None) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.doc_title = title
         self.case_number = case_number
-        self.add_font(FAMILY, "", str(FONT_FILE), collection_font_number=0)
+        if font is None:
+            self.add_font(FAMILY, "", str(FONT_FILE), collection_font_number=0)
+        else:
+            font.add_to(self)  # the same bytes, without parsing the font again
         self.set_lang("zh-CN")
         self.set_title(title)
         self.set_subject(f"案号 {case_number}")

@@ -231,3 +231,18 @@ def test_memory_does_not_grow_with_the_size_of_a_streamed_original(tmp_path: Pat
     small, large = peak_for(8), peak_for(96)
     assert large < small + 2 * 1024 * 1024, (small, large)
     assert large < 8 * 1024 * 1024
+
+
+def test_originals_longer_than_all_the_reused_buffers_together_hash_and_copy_correctly(tmp_path: Path) -> None:
+    originals = {f"data/media/{n}.bin": os.urandom(size) for n, size in
+                 enumerate((7 * 1024 * 1024 + 5, 0, 1, 1024 * 1024, 3 * 1024 * 1024 - 1))}
+    sink = io.BytesIO()
+    writer = BagWriter(sink, "bag", datetime(2026, 11, 24, 9, 30))
+    for path, data in originals.items():
+        writer.add_stream(path, io.BytesIO(data), len(data), expect_sha256=hashlib.sha256(data).hexdigest())
+    digests = writer.streamed()
+    writer.close()
+    assert [d.path for d in digests] == list(originals)
+    for digest, data in zip(digests, originals.values(), strict=True):
+        assert (digest.size, digest.sm3) == (len(data), sm3_hex(data))
+    assert members(sink.getvalue()) == originals
