@@ -101,11 +101,3 @@ def test_the_importers_inline_coordinate_reading_agrees_with_cells_number(cell):
     from backend.directory.importing.entities import _coordinate
 
     assert _outcome(_coordinate(-180, 180), cell) == _outcome(lambda c: cells.number(c, -180, 180), cell)
-
-
-@pytest.mark.parametrize("cell", ["泰安鑫泰商贸", "  @某某小吃部 ", "=1+1", "", "   ", None, "x" * 200, "x" * 201,
-                                  " " + "x" * 200 + " ", 12, 1.5])
-def test_the_importers_inline_free_text_reading_agrees_with_cells_free_text(cell):
-    from backend.directory.importing.entities import _free_text
-
-    assert _outcome(_free_text("name"), cell) == _outcome(lambda c: cells.free_text(c, 200), cell)

@@ -59,15 +59,7 @@ def _length(column: str) -> int:
 
 
 def _free_text(column: str) -> Any:
-    limit = _length(column)
-
-    def parse(raw: Any) -> str | None:
-        if raw.__class__ is str:  # the common case, inline: a CSV cell short enough
-            value = raw.strip()
-            if len(value) <= limit:
-                return value or None
-        return cells.free_text(raw, limit)
-    return parse
+    return functools.partial(cells.free_text, max_length=_length(column))
 
 
 def _coordinate(low: float, high: float) -> Any:

@@ -65,7 +65,6 @@ class RowParser:
 
     def __init__(self, columns: ColumnMap, parsers: Mapping[str, Parser]) -> None:
         self.names = tuple(columns.index)
-        self.parsers = [(name, parsers[name]) for name in self.names]
         self.parse_cell = [parsers[name] for name in self.names]
         self.pick = operator.itemgetter(*columns.index.values())
         self.width = columns.width
@@ -82,7 +81,7 @@ class RowParser:
             row = Row(number, names, picked, dict(zip(names, map(operator.call, self.parse_cell, picked))))
         except CellError:
             row = Row(number, names, picked, {})
-            for (name, parse), raw in zip(self.parsers, picked):
+            for name, parse, raw in zip(names, self.parse_cell, picked):
                 try:
                     row.values[name] = parse(raw)
                 except CellError as exc:
