@@ -22,7 +22,6 @@ import sqlalchemy as sa
 
 from backend.accounts import users
 from backend.accounts.model import User
-from backend.audit.canonical import canonical_json
 from backend.db import db
 from backend.demo.catalog_content import _admin
 from backend.directory import confirmations
@@ -32,6 +31,7 @@ from backend.draws.demo import BEIJING, NUMBER
 from backend.field import assignments as packet_views
 from backend.field import records
 from backend.field.model import CheckRecord
+from backend.field.validation import digest_of
 from backend.policy import Principal
 from backend.results import services
 from backend.review import services as review
@@ -141,7 +141,7 @@ def _body(view: dict[str, Any], templates: dict[str, Any], day: date, category: 
             "party": {"present": True, "name": view["target"]["legal_representative"] or "负责人", "signed": True,
                       "signature_evidence_id": party["id"], "refused": False, "witness": None},
             "evidence": evidence}
-    body["digest"] = hashlib.sha256(canonical_json(body)).hexdigest()
+    body["digest"] = digest_of(body)  # as the server checks it
     return body
 
 

@@ -25,7 +25,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from backend.accounts.model import User
-from backend.audit.canonical import canonical_json
 from backend.db import db, utcnow
 from backend.demo.catalog_content import _admin
 from backend.directory import confirmations
@@ -34,6 +33,7 @@ from backend.draws import services as draws
 from backend.field import assignments as packet_views
 from backend.field import records
 from backend.field.model import CheckRecord
+from backend.field.validation import digest_of
 from backend.policy import Principal
 from backend.referrals.demo import photo, signature, upload
 from backend.results import clock, services
@@ -101,8 +101,7 @@ def _submit_with_files(officer: Principal, body: dict[str, Any]) -> None:
                 else signature(evidence["id"]))
         evidence["sha256"], evidence["size"] = hashlib.sha256(data).hexdigest(), len(data)
         files.append({**evidence, "data": data})
-    del body["digest"]
-    body["digest"] = hashlib.sha256(canonical_json(body)).hexdigest()
+    body["digest"] = digest_of(body)
     for item in files:
         upload(officer, item, item["sha256"], record_id=uuid.UUID(body["id"]))
     records.submit(officer, body)
