@@ -11,6 +11,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from backend import sqlite_gate
+
+SQLITE_BUSY_SECONDS = 30
+READ_ONLY = "ssgk_read_only"  # execution option of the connections read_only() begins
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -48,6 +53,8 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    gate = sqlite_gate.install(engine, timeout=SQLITE_BUSY_SECONDS)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy, not the driver, emit BEGIN (see below).
@@ -55,7 +62,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
@@ -63,13 +70,26 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         # IMMEDIATE takes the write lock up front: a transaction that reads and then
         # writes (audit leaf numbering, idempotent inserts) can never fail half-way
-        # with SQLITE_BUSY_SNAPSHOT under concurrent gunicorn workers.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # with SQLITE_BUSY_SNAPSHOT under concurrent gunicorn workers. The gate queues the
+        # writers first (backend.sqlite_gate), so BEGIN IMMEDIATE finds the lock free.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")  # deferred: a WAL reader takes no lock and waits for no writer
+            return
+        if gate is None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        driver = conn.connection.dbapi_connection
+        gate.enter(driver)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            gate.leave(driver)
+            raise
 
 
 def build_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -112,3 +132,20 @@ def unit_of_work() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def read_only() -> Iterator[Session]:
+    """A unit of work that only reads. On SQLite it begins a deferred transaction, which takes no
+    write lock: in WAL mode readers neither wait for the writer nor hold it up, so work that only
+    reads (checking a record against its template, who the caller is) runs beside the writers
+    instead of queueing for the lock. Inside an open transaction it simply reads in that one."""
+    session = db.session
+    if session.in_transaction():
+        yield session
+        return
+    session.connection(execution_options={READ_ONLY: True})
+    try:
+        yield session
+    finally:
+        session.commit()  # ends the snapshot; nothing was written

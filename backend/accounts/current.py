@@ -6,7 +6,7 @@ from flask import g, request
 
 from backend.accounts.model import User
 from backend.accounts.tokens import decode_access_token
-from backend.db import db
+from backend.db import read_only
 from backend.errors import Unauthenticated
 from backend.policy import Principal
 
@@ -33,12 +33,12 @@ def authenticate() -> Principal:
         user_id = int(claims["sub"])
     except (TypeError, ValueError) as exc:
         raise Unauthenticated("The access token is not valid.", code="auth.token_invalid") from exc
-    user = db.session.scalar(sa.select(User).where(User.id == user_id))
-    if user is None or not user.is_active:
-        raise Unauthenticated("This account is disabled.", code="auth.account_disabled")
-    g.principal = Principal(user.id, user.username, user.department_id, user.jurisdiction_code,
-                            frozenset(user.role_names))
-    # End the lookup's transaction now: on SQLite every transaction holds the write lock
-    # (backend/db.py), which must not stay held while the request's body streams in or is validated.
-    db.session.rollback()
+    # A read-only unit: on SQLite it takes no write lock, which must not be held while the
+    # request's body streams in or is validated (backend/db.py).
+    with read_only() as session:
+        user = session.scalar(sa.select(User).where(User.id == user_id))
+        if user is None or not user.is_active:
+            raise Unauthenticated("This account is disabled.", code="auth.account_disabled")
+        g.principal = Principal(user.id, user.username, user.department_id, user.jurisdiction_code,
+                                frozenset(user.role_names))
     return g.principal
