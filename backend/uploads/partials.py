@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask import current_app
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
@@ -71,8 +71,10 @@ class PartialFile:
         os.ftruncate(self.fd, size)
         os.fsync(self.fd)
 
-    def receive(self, stream: BinaryIO, *, start: int, limit: int, checksum: Checksum | None) -> Received:
-        """Append at most `limit` bytes of `stream` at `start` (the current end of the file).
+    def receive(self, stream: BinaryIO, *, start: int, limit: int, checksum: Checksum | None,
+                also: Any = None) -> Received:
+        """Append at most `limit` bytes of `stream` at `start` (the current end of the file);
+        `also`, a hashlib object, is fed every byte written (a whole file hashed as it arrives).
 
         Without a checksum, bytes that arrived before the client went away are kept, as tus asks;
         with one, an incomplete or mismatching chunk is discarded whole (the offset stays)."""
@@ -97,6 +99,8 @@ class PartialFile:
                                          code="upload.exceeds_length", details={"max_bytes": limit})
                 if digest is not None:
                     digest.update(block)
+                if also is not None:
+                    also.update(block)
                 _write_all(self.fd, block)
             if digest is not None and (interrupted or digest.digest() != checksum.digest):  # type: ignore[union-attr]
                 if interrupted is None:

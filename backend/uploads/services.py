@@ -33,6 +33,18 @@ def create(principal: Principal, *, length: int, metadata: dict[str, str], metad
     `first_chunk` is the length of a body sent with the POST (creation-with-upload), checked
     against the chunk limit before anything is created."""
     facts = declared(metadata)
+    admissible(facts, length, first_chunk=first_chunk)
+    for attempt in (1, 2):
+        try:
+            return _create_once(principal, facts, length, metadata_header)
+        except sa.exc.IntegrityError:  # a concurrent POST for the same evidence_id won the race
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def admissible(facts: Declared, length: int, *, first_chunk: int | None) -> None:
+    """Refuse, before anything is created or read, an upload whose size its kind does not allow."""
     if first_chunk is not None and first_chunk > kinds.chunk_limit():
         raise UploadTooLarge(f"One request may carry at most {kinds.chunk_limit()} bytes; send smaller chunks.",
                              code="upload.chunk_too_large", details={"max_chunk_bytes": kinds.chunk_limit()})
@@ -42,13 +54,6 @@ def create(principal: Principal, *, length: int, metadata: dict[str, str], metad
     if length > limit:
         raise UploadTooLarge(f"A {facts.kind} may have at most {limit} bytes; this one has {length}.",
                              details={"kind": facts.kind, "length": length, "limit": limit})
-    for attempt in (1, 2):
-        try:
-            return _create_once(principal, facts, length, metadata_header)
-        except sa.exc.IntegrityError:  # a concurrent POST for the same evidence_id won the race
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _create_once(principal: Principal, facts: Declared, length: int, header: str) -> tuple[Upload, bool]:
