@@ -145,6 +145,23 @@ def build(session: Session, ids: list[int]) -> tuple[list[dict[str, Any]], dict[
     return views, _templates(session, wanted)
 
 
+def for_checking(session: Session, assignment_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a check record is checked against: the assignment's team and items (as in its packet
+    view) and the templates they name, without the target, task and prior results the packet also
+    carries (a record's submission needs only these, and is on the sync's hot path)."""
+    assignment = session.scalars(sa.select(Assignment).where(Assignment.id == assignment_id)
+                                 .options(lazyload(Assignment.members))).one()
+    drawn_at = session.scalar(sa.select(DrawReveal.revealed_at).where(DrawReveal.id == assignment.reveal_id))
+    items, item_views, wanted = _Items(session, [assignment]), [], set()
+    for ref in assignment.items:
+        view, rulebook = items.view(ref, drawn_at)
+        item_views.append(view)
+        if rulebook:
+            wanted.add(rulebook)
+    return {"id": assignment.id, "team": _teams(session, [assignment.id])[assignment.id],
+            "items": item_views}, _templates(session, wanted)
+
+
 def _templates(session: Session, wanted: set[tuple[int, int]]) -> dict[str, Any]:
     if not wanted:
         return {}
