@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPLOAD_MAX_VIDEO_BYTES", "524288000", "largest video accepted as evidence, in bytes"),
     Setting("UPLOAD_MAX_PDF_BYTES", "52428800", "largest PDF accepted as evidence, in bytes"),
     Setting("UPLOAD_MAX_CHUNK_BYTES", "8388608", "largest body of one resumable-upload PATCH, in bytes (a proxy in front must accept at least this)"),
+    Setting("UPLOAD_CONCURRENCY", "2", "uploads doing their work at once per worker process; the rest wait, so other requests keep threads (backend/uploads/admission.py)"),
+    Setting("UPLOAD_WAIT_SECONDS", "30", "an upload waiting this long for a slot is answered 503 with Retry-After"),
     Setting("UPLOAD_EXPIRY_SECONDS", "604800", "an unfinished upload untouched this long expires and its partial file is removed"),
     Setting("DIRECTORY_CONFIRMATION_MAX_AGE_DAYS", "30", "a draw needs directory confirmations at most this many days old (R2.2)"),
     Setting("DRAW_RECHECK_EXCLUSION_DAYS", "365", "a draw leaves out entities assigned for one of the same items in a task whose window ended within this many days before its own"),
@@ -137,6 +139,8 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "UPLOAD_MAX_PDF_BYTES": _int(env, "UPLOAD_MAX_PDF_BYTES", 50 * 1024 * 1024),
         "UPLOAD_MAX_CHUNK_BYTES": _int(env, "UPLOAD_MAX_CHUNK_BYTES", 8 * 1024 * 1024),
         "UPLOAD_EXPIRY_SECONDS": _int(env, "UPLOAD_EXPIRY_SECONDS", 7 * 24 * 3600),
+        "UPLOAD_CONCURRENCY": max(1, _int(env, "UPLOAD_CONCURRENCY", 2)),
+        "UPLOAD_WAIT_SECONDS": _int(env, "UPLOAD_WAIT_SECONDS", 30),
         "DIRECTORY_CONFIRMATION_MAX_AGE_DAYS": _int(env, "DIRECTORY_CONFIRMATION_MAX_AGE_DAYS", 30),
         "DRAW_RECHECK_EXCLUSION_DAYS": _int(env, "DRAW_RECHECK_EXCLUSION_DAYS", 365),
         "DIRECTORY_IMPORT_DIR": env.get("DIRECTORY_IMPORT_DIR") or None,  # None: <MEDIA_ROOT>/imports

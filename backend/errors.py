@@ -96,7 +96,7 @@ def _handle_domain_error(exc: DomainError) -> Response:
     headers = {}
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="ssgk"'
-    if exc.status == 429 and "retry_after" in exc.details:
+    if exc.status in (429, 503) and "retry_after" in exc.details:
         headers["Retry-After"] = str(exc.details["retry_after"])
     return problem(exc.status, exc.code, exc.message, errors=exc.errors, details=exc.details, headers=headers)
 

@@ -52,7 +52,7 @@ def environment(args: argparse.Namespace, work: Path) -> dict[str, str]:
             "SECRET_KEY": secrets.token_hex(32), "JWT_KEYS": json.dumps({"bench": secrets.token_urlsafe(48)}),
             "AUDIT_SIGNING_KEY": generate_private_key_b64(), "PASSWORD_SCRYPT_N": "256",
             "SSGK_BENCH": "1", "WEB_CONCURRENCY": str(args.workers), "ACCESS_TOKEN_TTL": "3600",
-            "GUNICORN_CMD_ARGS": f"--threads {args.threads}", "LOG_LEVEL": "INFO"}
+            "GUNICORN_THREADS": str(args.threads), "LOG_LEVEL": "INFO"}
 
 
 def seed(env: dict[str, str], count: int):  # type: ignore[no-untyped-def]
@@ -120,6 +120,28 @@ def server_times(work: Path) -> dict[str, list[float]]:
     return kinds
 
 
+def server_cpu(proc: subprocess.Popen[bytes]) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's master and its workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if proc.pid in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def timed(proc: subprocess.Popen[bytes], run):  # type: ignore[no-untyped-def]
+    """`run()`'s result with the CPU seconds it cost the server and this (client) process."""
+    server, client = server_cpu(proc), time.process_time()
+    result = run()
+    return result, server_cpu(proc) - server, time.process_time() - client
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -130,7 +152,7 @@ def main() -> None:
     parser.add_argument("--inspectors", type=int, default=100)
     parser.add_argument("--photo-side", type=int, default=630, help="pixels; 630 makes about 400 KB of noise JPEG")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=32, help="threads per gunicorn worker (as GUNICORN_THREADS)")
     parser.add_argument("--database-url", help="a PostgreSQL server URL; a fresh database is made on it")
     args = parser.parse_args()
 
@@ -156,7 +178,13 @@ def main() -> None:
                 answer = client.call("POST", "/api/v1/auth/token", {"Content-Type": "application/json"},
                                      json.dumps({"username": f"bench{n}", "password": "bench-password"}).encode())
                 devices.append(Syncer(client, {"Authorization": f"Bearer {json.loads(answer.body)['access_token']}"}))
-            report(run_baseline(devices, drafts), run_sync(devices, drafts), args, server_times(work))
+            baseline = timed(proc, lambda: run_baseline(devices, drafts))
+            synced = timed(proc, lambda: run_sync(devices, drafts))
+            report(baseline[0], synced[0], args, server_times(work))
+            photos = sum(len(d.evidence) for d in drafts)
+            for name, (_, server, client) in (("baseline", baseline), ("sync", synced)):
+                print(f"CPU, {name:8}: server {server:5.1f} s ({server / photos * 1000:4.1f} ms per file), "
+                      f"client {client:5.1f} s")
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -27,3 +27,7 @@ class UploadLocked(DomainError):
 
 class ChecksumMismatch(DomainError):
     status, code, message = 460, "upload.checksum_mismatch", "The chunk does not match its Upload-Checksum; it was discarded."
+
+
+class UploadBusy(DomainError):
+    status, code, message = 503, "upload.busy", "The server is busy with other uploads; retry after a few seconds."

@@ -11,8 +11,8 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from backend.errors import PreconditionFailed, problem
-from backend.policy import current_principal, public, requires
-from backend.uploads import apidoc, append, kinds, override, services, tus
+from backend.policy import Principal, current_principal, public, requires
+from backend.uploads import admission, apidoc, append, kinds, override, services, tus, whole
 from backend.uploads.cli import clean_expired_command
 from backend.uploads.errors import BadUploadRequest, WrongContentType
 from backend.uploads.model import State, Upload
@@ -64,6 +64,11 @@ def _empty(status: int, headers: dict[str, str]) -> Response:
     return resp
 
 
+def _created(upload: Upload) -> Response:
+    location = url_for("uploads.UploadView", upload_id=upload.id)
+    return _empty(201, {"Location": location, "Upload-Offset": str(upload.offset), **_expires(upload)})
+
+
 def _body_present() -> bool:
     return request.mimetype == tus.OFFSET_STREAM and (request.content_length or 0) > 0
 
@@ -80,7 +85,7 @@ class UploadsView(MethodView):
     @blp.doc(parameters=[apidoc.TUS_RESUMABLE, apidoc.UPLOAD_LENGTH, apidoc.UPLOAD_METADATA, apidoc.UPLOAD_CHECKSUM],
              requestBody={**apidoc.OFFSET_BODY, "required": False})
     @blp.response(201, headers=apidoc.CREATED_HEADERS, description="Created (or the same upload again, for a retried POST)")
-    @apidoc.errors(blp, 400, 409, 412, 413, 422, 423, 460)
+    @apidoc.errors(blp, 400, 409, 412, 413, 422, 423, 460, 503)
     def post(self) -> Response:
         """Create an upload (tus creation; the body may carry the first chunk)"""
         if request.headers.get("Upload-Defer-Length") is not None:
@@ -90,6 +95,16 @@ class UploadsView(MethodView):
         header = request.headers.get("Upload-Metadata", "")
         principal = current_principal()
         request.max_content_length = kinds.chunk_limit()
+        with admission.slot():
+            return self._create(principal, length, header)
+
+    @staticmethod
+    def _create(principal: Principal, length: int, header: str) -> Response:
+        if _body_present() and request.content_length == length:  # the whole file: one unit of work
+            upload = whole.post(principal, length=length, metadata=tus.parse_metadata(header), metadata_header=header,
+                                stream=request.stream,
+                                checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")))
+            return _created(upload)
         upload, created = services.create(principal, length=length, metadata=tus.parse_metadata(header),
                                           metadata_header=header,
                                           first_chunk=request.content_length if _body_present() else None)
@@ -99,8 +114,7 @@ class UploadsView(MethodView):
                                         checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")))
         elif not created:  # a retried POST: the first may still be completing the upload
             upload = services.settled(upload)
-        location = url_for("uploads.UploadView", upload_id=upload.id)
-        return _empty(201, {"Location": location, "Upload-Offset": str(upload.offset), **_expires(upload)})
+        return _created(upload)
 
 
 @blp.route("/<uuid:upload_id>")
@@ -127,16 +141,17 @@ class UploadView(MethodView):
     @blp.doc(parameters=[apidoc.TUS_RESUMABLE, apidoc.UPLOAD_OFFSET, apidoc.UPLOAD_CHECKSUM],
              requestBody={**apidoc.OFFSET_BODY, "required": True})
     @blp.response(204, headers=apidoc.PATCHED_HEADERS, description="The chunk was stored")
-    @apidoc.errors(blp, 400, 409, 410, 412, 413, 415, 422, 423, 460)
+    @apidoc.errors(blp, 400, 409, 410, 412, 413, 415, 422, 423, 460, 503)
     def patch(self, upload_id: uuid.UUID) -> Response:
         """Append a chunk at Upload-Offset (tus core); the last chunk completes the upload"""
         request.max_content_length = kinds.chunk_limit()
         if request.mimetype != tus.OFFSET_STREAM:
             raise WrongContentType()
-        upload = append.patch(current_principal(), upload_id,
-                              offset=tus.non_negative(request.headers.get("Upload-Offset"), "Upload-Offset"),
-                              stream=request.stream, content_length=request.content_length,
-                              checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")))
+        offset = tus.non_negative(request.headers.get("Upload-Offset"), "Upload-Offset")
+        with admission.slot():
+            upload = append.patch(current_principal(), upload_id, offset=offset, stream=request.stream,
+                                  content_length=request.content_length,
+                                  checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")))
         return _empty(204, {"Upload-Offset": str(upload.offset), **_expires(upload)})
 
     @requires("evidence.upload")
