@@ -52,11 +52,15 @@ def record(action: str, *, object_type: str | None = None, object_id: Any = None
 
 
 def leaf_bytes(entry: AuditEntry) -> bytes:
-    return canonical_json({
-        "index": entry.leaf_index, "time": entry.time, "actor": entry.actor, "action": entry.action,
-        "object_type": entry.object_type, "object_id": entry.object_id,
-        "request_id": entry.request_id, "payload_sha256": entry.payload_sha256,
-    })
+    return _leaf_bytes({column: getattr(entry, column) for column in _LEAF_COLUMNS})
+
+
+_LEAF_COLUMNS = ("leaf_index", "time", "actor", "action", "object_type", "object_id", "request_id", "payload_sha256")
+
+
+def _leaf_bytes(row: dict[str, Any]) -> bytes:
+    """The Merkle leaf of an entry's values: its eight fields in canonical JSON, the index as "index"."""
+    return canonical_json({"index" if column == "leaf_index" else column: row[column] for column in _LEAF_COLUMNS})
 
 
 def timestamp_now() -> str:
@@ -85,18 +89,22 @@ def _flush_pending(session: Session) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    last = latest_checkpoint(session)
+    # Plain rows, not ORM objects: this runs in every audited transaction (every upload), and
+    # the ORM's object bookkeeping cost more than the statements themselves.
+    last = session.execute(sa.select(AuditCheckpoint.tree_size, AuditCheckpoint.frontier)
+                           .order_by(AuditCheckpoint.tree_size.desc()).limit(1)).first()
     size = last.tree_size if last else 0
     frontier = merkle.decode_frontier(last.frontier) if last else []
     now = timestamp_now()
+    rows = []
     for offset, item in enumerate(pending):
-        entry = AuditEntry(leaf_index=size + offset, time=now, actor=item.actor, action=item.action,
-                           object_type=item.object_type, object_id=item.object_id,
-                           request_id=item.request_id, payload_sha256=item.payload_sha256, leaf_hash="")
-        digest = merkle.leaf_hash(leaf_bytes(entry))
-        entry.leaf_hash = digest.hex()
+        row = {"leaf_index": size + offset, "time": now, "actor": item.actor, "action": item.action,
+               "object_type": item.object_type, "object_id": item.object_id, "request_id": item.request_id,
+               "payload_sha256": item.payload_sha256}
+        digest = merkle.leaf_hash(_leaf_bytes(row))
+        rows.append({**row, "leaf_hash": digest.hex()})
         frontier = merkle.frontier_append(frontier, digest)
-        session.add(entry)
+    session.execute(sa.insert(AuditEntry), rows)
     session.add(make_checkpoint(size + len(pending), merkle.frontier_root(frontier), now, frontier))
     session.flush()
 

@@ -13,7 +13,8 @@ its SHA-256 and media checked, moved into the store, and one unit of work then w
 What a client sees is the same as on the general path: 201 with the upload's URL and an offset
 equal to the length once the evidence is stored; a hash or media failure is a failed upload
 with its custody event and the same 422; a body cut short becomes an active upload holding the
-bytes received (so a retried POST for the same evidence_id finds it and resumes from its offset);
+bytes received (answered `400 upload.body_incomplete`, which the client never reads: its retried
+POST for the same evidence_id finds the upload and resumes from its offset);
 a chunk failing its Upload-Checksum becomes an active upload at offset 0.
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ from backend.evidence_store import custody, ingest
 from backend.evidence_store.sniff import MediaRejected
 from backend.policy import Principal
 from backend.uploads import lifecycle, partials, services
-from backend.uploads.errors import ChecksumMismatch
+from backend.uploads.errors import BadUploadRequest, ChecksumMismatch
 from backend.uploads.metadata import Declared, declared
 from backend.uploads.model import State, Upload
 from backend.uploads.tus import Checksum
@@ -73,7 +74,11 @@ def _receive(principal: Principal, facts: Declared, length: int, header: str, st
     finally:
         os.close(fd)
     if received.interrupted is not None or received.written < length:
-        return _keep_partial(principal, facts, length, header, path, written=received.written)
+        upload = _keep_partial(principal, facts, length, header, path, written=received.written)
+        # As for a PATCH cut short: the client went away and never reads this; its retried POST
+        # finds the upload by evidence_id and resumes from the offset.
+        raise BadUploadRequest(f"The body ended early; {upload.offset} bytes were kept.",
+                               code="upload.body_incomplete", details={"offset": upload.offset})
     actual = sha256.hexdigest()
     if actual != facts.sha256:
         error = ValidationFailed("The file's SHA-256 differs from the one declared at creation; nothing was kept.",
