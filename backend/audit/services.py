@@ -104,9 +104,10 @@ def _flush_pending(session: Session) -> None:
         digest = merkle.leaf_hash(_leaf_bytes(row))
         rows.append({**row, "leaf_hash": digest.hex()})
         frontier = merkle.frontier_append(frontier, digest)
-    session.execute(sa.insert(AuditEntry), rows)
-    session.add(make_checkpoint(size + len(pending), merkle.frontier_root(frontier), now, frontier))
-    session.flush()
+    session.execute(AuditEntry.__table__.insert(), rows)
+    checkpoint = make_checkpoint(size + len(pending), merkle.frontier_root(frontier), now, frontier)
+    session.execute(AuditCheckpoint.__table__.insert(), [{column.key: getattr(checkpoint, column.key)
+                                                          for column in AuditCheckpoint.__table__.columns}])
 
 
 def make_checkpoint(tree_size: int, root: bytes, timestamp: str, frontier: merkle.Frontier) -> AuditCheckpoint:

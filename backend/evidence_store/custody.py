@@ -29,20 +29,29 @@ class Event(StrEnum):
 
 
 def audit_payload(event: CustodyEvent) -> dict[str, Any]:
-    return {"event": event.event, "blob_sha256": event.blob_sha256,
-            "upload_id": str(event.upload_id) if event.upload_id else None, "details": event.details}
+    return _payload(event.event, event.blob_sha256, event.upload_id, event.details)
+
+
+def _payload(event: str, sha256: str, upload_id: uuid.UUID | None, details: dict[str, Any]) -> dict[str, Any]:
+    return {"event": event, "blob_sha256": sha256, "upload_id": str(upload_id) if upload_id else None,
+            "details": details}
 
 
 def record(session: Session, sha256: str, event: Event, *, actor_id: int | None,
-           upload_id: uuid.UUID | None = None, details: dict[str, Any] | None = None) -> CustodyEvent:
-    """Add a custody event and its audit entry to the caller's unit of work."""
+           upload_id: uuid.UUID | None = None, details: dict[str, Any] | None = None) -> None:
+    """Add a custody event and its audit entry to the caller's unit of work.
+
+    A plain INSERT, not an ORM object: custody events are written on every upload and every
+    access of evidence and never read back as objects in the same transaction, and the ORM's
+    bookkeeping cost more than the statement."""
     request_id = g.get("request_id") if has_request_context() else None
-    row = CustodyEvent(blob_sha256=sha256, event=event.value, actor_id=actor_id, upload_id=upload_id,
-                       request_id=request_id, details=details or {})
-    session.add(row)
+    details = details or {}
+    session.execute(CustodyEvent.__table__.insert(), [{
+        "blob_sha256": sha256, "event": event.value, "actor_id": actor_id, "upload_id": upload_id,
+        "request_id": request_id, "details": details}])
     audit.record(f"custody.{event.value}", object_type="blob", object_id=sha256,
-                 actor=None if actor_id is None else str(actor_id), payload=audit_payload(row), session=session)
-    return row
+                 actor=None if actor_id is None else str(actor_id),
+                 payload=_payload(event.value, sha256, upload_id, details), session=session)
 
 
 def trail(session: Session, sha256: str) -> Sequence[CustodyEvent]:

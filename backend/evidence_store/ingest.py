@@ -87,18 +87,19 @@ def derive_previews(session: Session, blob: Blob) -> Blob:
     return blob
 
 
-def record(session: Session, prepared: Prepared, item: NewItem) -> EvidenceItem:
+def record(session: Session, prepared: Prepared, item: NewItem) -> None:
+    """The blob (once per content), the evidence item and the custody event, as plain INSERTs in
+    the caller's unit of work (in this order: the item refers to the blob)."""
     _insert_blob_once(session, _blob_values(prepared))
-    evidence = EvidenceItem(evidence_id=item.evidence_id, record_id=item.record_id, blob_sha256=prepared.sha256,
-                            filename=item.filename, uploaded_by=item.uploaded_by,
-                            department_id=item.department_id, upload_id=item.upload_id)
-    session.add(evidence)
+    session.execute(EvidenceItem.__table__.insert(), [{
+        "evidence_id": item.evidence_id, "record_id": item.record_id, "blob_sha256": prepared.sha256,
+        "filename": item.filename, "uploaded_by": item.uploaded_by, "department_id": item.department_id,
+        "upload_id": item.upload_id}])
     custody.record(session, prepared.sha256, custody.Event.UPLOAD_COMPLETED, actor_id=item.uploaded_by,
                    upload_id=item.upload_id, details={
                        "sha256_verified": True, "size": prepared.size, "media_type": prepared.sniffed.media_type,
                        "stored_new": prepared.stored_new, "evidence_id": str(item.evidence_id),
                        "record_id": str(item.record_id), "filename": item.filename, "chunks": item.chunks})
-    return evidence
 
 
 def _blob_values(p: Prepared) -> dict[str, object]:
@@ -114,8 +115,8 @@ def _blob_values(p: Prepared) -> dict[str, object]:
     }
 
 
-_INSERT_BLOB_ONCE = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(Blob).on_conflict_do_nothing(
-    index_elements=[Blob.sha256]) for dialect in (postgresql, sqlite)}
+_INSERT_BLOB_ONCE = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(Blob.__table__).on_conflict_do_nothing(
+    index_elements=["sha256"]) for dialect in (postgresql, sqlite)}
 
 
 def _insert_blob_once(session: Session, values: dict[str, object]) -> None:

@@ -80,19 +80,26 @@ def _submit(principal: Principal, body: dict[str, Any], digest: str) -> tuple[di
         return _status(session, record, body), 201
 
 
-def _known(principal: Principal, body: Any) -> dict[str, Any] | None:
+def _digest(body: Any) -> str | None:
+    """digest_of(body) when the body is an object with a canonical form, else None (shape says why)."""
+    if not isinstance(body, dict):
+        return None
+    try:
+        return validation.digest_of(body)
+    except ValueError:
+        return None
+
+
+def _known(principal: Principal, body: Any, computed: str | None) -> dict[str, Any] | None:
     """The status of the record this body already is, or None: a body whose digest is right and
     equals the stored revision's is that record byte for byte in canonical form, which passed every
     check when it was first submitted. The app posts a record again to learn which evidence is
     still missing; this answers it without checking the shape again."""
-    if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not isinstance(body.get("digest"), str):
+    if computed is None or computed != body.get("digest") or not isinstance(body.get("id"), str):
         return None
     try:
         record_id = uuid.UUID(body["id"])
-        computed = validation.digest_of(body)
     except ValueError:
-        return None
-    if computed != body["digest"]:
         return None
     with read_only() as session:
         record = session.get(CheckRecord, record_id)
@@ -104,10 +111,11 @@ def _known(principal: Principal, body: Any) -> dict[str, Any] | None:
 
 def submit(principal: Principal, body: Any) -> tuple[dict[str, Any], int]:
     """(status object, 201) the first time; (the same, 200) for the same body again; 409 otherwise."""
-    known = _known(principal, body)
+    computed = _digest(body)
+    known = _known(principal, body, computed)
     if known is not None:
         return known, 200
-    digest = validation.shape(body)
+    digest = validation.shape(body, computed)
     try:
         return _submit(principal, body, digest)
     except IntegrityError:

@@ -38,15 +38,16 @@ def digest_of(body: dict[str, Any]) -> str:
     return sha256_hex(canonical_json({k: v for k, v in body.items() if k != "digest"}))
 
 
-def shape(body: Any) -> str:
-    """Check the shape and the digest; returns the digest."""
+def shape(body: Any, computed: str | None = None) -> str:
+    """Check the shape and the digest; returns the digest (`computed`: digest_of(body), when the
+    caller has it already)."""
     if not isinstance(body, dict):
         _fail({"_schema": ["the body must be a JSON object"]})
     messages = RecordSchema().validate(body)
     if messages:
         _fail(_flatten(messages))
     try:
-        computed = digest_of(body)
+        computed = computed or digest_of(body)
     except ValueError:  # NaN, Infinity, a number beyond a double, a lone surrogate: no canonical form
         _fail({"_schema": ["numbers must be finite doubles and strings valid Unicode"]})
     if computed != body["digest"]:

@@ -109,6 +109,12 @@ def _new_upload(principal: Principal, facts: Declared, length: int, header: str,
     return Upload(**{**values, **state})
 
 
+def _insert(session: sa.orm.Session, upload: Upload) -> None:
+    """The upload's row as a plain INSERT (the object stays transient: it is only read afterwards)."""
+    session.execute(Upload.__table__.insert(), [{column.key: getattr(upload, column.key)
+                                                 for column in Upload.__table__.columns}])
+
+
 def _started(session: sa.orm.Session, principal: Principal, facts: Declared, upload: Upload) -> None:
     custody.record(session, facts.sha256, custody.Event.UPLOAD_STARTED, actor_id=principal.user_id,
                    upload_id=upload.id, details={
@@ -121,8 +127,7 @@ def _record(principal: Principal, facts: Declared, length: int, header: str, pre
     upload = _new_upload(principal, facts, length, header, state=State.COMPLETED.value, offset=length, chunks=1,
                          completed_at=now)
     with unit_of_work() as session:
-        session.add(upload)
-        session.flush()  # the live evidence_id is unique: a concurrent duplicate fails here
+        _insert(session, upload)  # the live evidence_id is unique: a concurrent duplicate fails here
         _started(session, principal, facts, upload)
         ingest.record(session, prepared, ingest.NewItem(
             evidence_id=facts.evidence_id, record_id=facts.record_id, upload_id=upload.id, filename=facts.filename,
@@ -136,8 +141,7 @@ def _reject(principal: Principal, facts: Declared, length: int, header: str, err
     upload = _new_upload(principal, facts, length, header, state=State.FAILED.value, failure_code=error.code,
                          failure_message=error.message[:300])
     with unit_of_work() as session:
-        session.add(upload)
-        session.flush()
+        _insert(session, upload)
         _started(session, principal, facts, upload)
         custody.record(session, facts.sha256, custody.Event.UPLOAD_REJECTED, actor_id=principal.user_id,
                        upload_id=upload.id, details={"reason": error.code, "message": error.message[:300],
@@ -151,8 +155,7 @@ def _keep_partial(principal: Principal, facts: Declared, length: int, header: st
     partial = partials.path_for(upload.id)
     try:
         with unit_of_work() as session:
-            session.add(upload)
-            session.flush()
+            _insert(session, upload)
             _started(session, principal, facts, upload)
             os.replace(path, partial)  # inside the unit of work: no row without its file
     except sa.exc.IntegrityError:
