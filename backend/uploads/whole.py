@@ -1,7 +1,7 @@
 """A creation POST that carries the whole file: received, checked and recorded in one unit of work.
 
-The app sends every photo, signature and most recordings in its creation POST (they are smaller
-than one chunk). The general path creates the upload first and then appends, completes and
+The app sends its first chunk with the creation POST, so signatures and photos or recordings up
+to one chunk (512 KiB) arrive whole. The general path creates the upload first and then appends, completes and
 records it: five units of work, two signed audit checkpoints and the file read twice per photo.
 Under 100 inspectors syncing at once on SQLite those units queue for the one write lock, and
 bench/sync.py measured uploads at a sixth of the raw-write baseline. Here the database is not

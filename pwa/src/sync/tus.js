@@ -128,6 +128,10 @@ export function createUploader({ Upload, baseStack, storage, api, getToken, chun
       const tus = new Upload(item.blob, {
         endpoint: ENDPOINT,
         chunkSize,
+        // The first chunk rides on the creation POST: a file up to one chunk (signatures, most
+        // recordings, small photos) is then received, checked and recorded by the server in one
+        // request and one transaction (docs/uploads.md, "The whole file in the creation POST").
+        uploadDataDuringCreation: true,
         retryDelays,
         httpStack,
         urlStorage,
