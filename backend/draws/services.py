@@ -165,7 +165,7 @@ def _stored_announcement(commitment: DrawCommitment) -> tuple[bytes, dict[str, A
     digest.update(middle)
     digest.update(tail)
     if digest.hexdigest() != commitment.announcement_digest \
-            or v.commitment_hex(commitment.secret, digest.digest()) != commitment.commitment:
+            or v.commitment_hex(commitment.secret, digest.digest(), commitment.algorithm) != commitment.commitment:
         raise Conflict("The stored announcement or secret does not match the published commitment.",
                        code="draw.commitment_mismatch", details={"commitment": commitment.commitment})
     return middle, json.loads(head + middle + tail)
