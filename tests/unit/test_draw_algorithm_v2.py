@@ -356,3 +356,31 @@ def test_verify_py_alone_checks_version_1_and_version_2_records(record, tmp_path
     bad = copy.deepcopy(record)
     bad["result"]["teams"]["D1"].reverse()
     assert run(write(alone / "bad.json", bad).name).returncode == 1
+
+
+# ---------------------------------------------------------------- documented example
+V2_WORKED = {"announcement_digest": "3c694483e8e3b97869e09cdaa636221143ad287b00dfe5ad79a9234184a3f28d",
+             "server_commitment": "81cd3347afa236bb243febf01a078021be353bf4f07c395204fd484079a7e243",
+             "seed": "afb03492b8086960872e2dc7396950d4d9bd0add2e8d9503e15ce131d5d71fd9"}
+
+
+def test_the_documented_version_2_worked_example_reproduces():
+    """docs/draw-algorithm.md §13 quotes these values; keep them in step."""
+    inspectors = [{"id": f"I0{n}", "department": MARKET if n <= 3 else ECOLOGY} for n in range(1, 7)]
+    inspectors[5]["eligible"] = False
+    inputs = make_inputs(
+        params={"strata": {"A": {"rule": "ratio", "num": 1, "den": 3}, "C": {"rule": "count", "count": 2},
+                           "D": {"rule": "full"}},
+                "team_size": 2, "staffing": [MARKET, ECOLOGY], "workload_cap": 3},
+        population={"A": [f"A0{n}" for n in range(1, 7)], "C": [f"C0{n}" for n in range(1, 5)],
+                    "D": ["D01", "D02"]},
+        inspectors=inspectors, recusals={"C03": ["I01"]}, server_secret=bytes(range(32)).hex(),
+        public_randomness={"value": " 3 8 5 ", "source": "福彩3D 2024001期开奖号码"})
+    record = v.build_record(inputs)
+    assert v.announcement_digest(v.build_announcement(inputs)).hex() == V2_WORKED["announcement_digest"]
+    assert (record["server_commitment"], record["seed"]) == (V2_WORKED["server_commitment"], V2_WORKED["seed"])
+    assert record["result"]["selected"] == {"A": ["A03", "A05"], "C": ["C01", "C04"], "D": ["D01", "D02"]}
+    assert record["result"]["teams"] == {"A03": ["I01", "I05"], "A05": ["I03", "I04"], "C01": ["I02", "I05"],
+                                         "C04": ["I03", "I04"], "D01": ["I02", "I04"], "D02": ["I01", "I05"]}
+    text = (ROOT / "docs" / "draw-algorithm.md").read_text(encoding="utf-8")
+    assert all(value in text for value in V2_WORKED.values())
