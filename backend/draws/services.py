@@ -131,7 +131,8 @@ def commit(principal: Principal, task_id: int, data: dict[str, Any], *, now: dat
             "task_no": task.number, "params": params, "population": population.ids, "inspectors": inspectors,
             "recusals": recusals(sources, population), "public_randomness": source,
             "context": context(task, sequence, now, excluded=population.excluded, redraw_reason=reason,
-                               recheck_days=current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])})
+                               recheck_days=current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])},
+            presorted=True)  # collect() gives each stratum sorted; the directory's keys are unique columns
         head, middle, tail = v.canonical_parts(announcement)
         digest = hashlib.sha256(head)
         digest.update(middle)

@@ -384,3 +384,23 @@ def test_the_documented_version_2_worked_example_reproduces():
                                          "C04": ["I03", "I04"], "D01": ["I02", "I04"], "D02": ["I01", "I05"]}
     text = (ROOT / "docs" / "draw-algorithm.md").read_text(encoding="utf-8")
     assert all(value in text for value in V2_WORKED.values())
+
+
+# ---------------------------------------------------------------- fast paths of the server
+def test_a_presorted_population_gives_the_same_announcement_and_still_has_its_names_checked():
+    inputs = make_inputs()
+    inputs["population"] = {k: sorted(ids) for k, ids in inputs["population"].items()}
+    assert v.build_announcement(inputs, presorted=True) == v.build_announcement(inputs)
+    inputs["population"]["B"][3] = "B\t03"
+    with pytest.raises(v.InvalidDrawInput):
+        v.build_announcement(inputs, presorted=True)
+
+
+def test_the_bounded_selection_equals_the_full_ranking_even_when_the_bound_must_grow():
+    ids = [f"E{n:05d}" for n in range(5000)]
+    seed = hashlib.sha256(b"bound").digest()
+    full = v.rank_entities(seed, "S", ids, V2)
+    for quota in (1, 17, 400, 1249):
+        assert v.select_stratum(seed, "S", ids, quota, V2) == full[:quota]
+    below = v._below_bound(seed, "S", ids, 50, want=1)  # a bound far too low is doubled until 50 are under it
+    assert 50 <= len(below) < 200 and set(full[:50]) <= set(below)
