@@ -162,9 +162,11 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
         ids = population.ids[stratum]
         if ordered and ids == sorted(ids):  # (cheap on sorted input; guards the frame's alignment)
             continue
-        frame = dict(zip(ids, population.entity_ids[stratum]))
-        ids.sort()  # in place; the directory ids follow through the frame: C-level, no index permutation
-        population.entity_ids[stratum] = array("q", map(frame.__getitem__, ids))
+        # an argsort: its comparisons are the ids' (a plain string sort), and both columns are then
+        # permuted by C-level maps (a dict from id to directory id measured twice as slow)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        population.ids[stratum] = list(map(ids.__getitem__, order))
+        population.entity_ids[stratum] = array("q", map(population.entity_ids[stratum].__getitem__, order))
     return population
 
 
