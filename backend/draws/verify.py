@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import collections
 import gc
 import hashlib
 import heapq
@@ -137,10 +138,25 @@ def _prefix2(seed: bytes, domain: str, *prefix: str) -> bytes:
     return seed + b"\x00".join([_utf8(domain)] + [_utf8(p) for p in prefix]) + b"\x00"
 
 
-def _ranks2(seed: bytes, domain: str, prefix: str, ids):
-    """map of _rank2(seed, domain, prefix, id) over ids, at C speed (no Python frame per id)."""
-    start = _prefix2(seed, domain, prefix)
-    return map(_DIGEST, map(hashlib.sha256, map(start.__add__, map(str.encode, ids))))
+def _ranks2(seed: bytes, domain: str, prefix: str, ids: list):
+    """The iterator of _rank2(seed, domain, prefix, id) for the ids of a list, at C speed.
+
+    A state that has hashed the prefix is copied per id (cheaper than a new SHA-256 object, which
+    OpenSSL 3 looks up again each time: about 20% less per rank), a chunk at a time so that only a
+    few thousand states exist at once; the copies, updates and digests are driven by C-level maps."""
+    start = hashlib.sha256(_prefix2(seed, domain, prefix))
+    copy, update = start.copy, type(start).update
+
+    def chunk(at: int):
+        part = ids[at:at + _RANK_CHUNK]
+        states = list(itertools.starmap(copy, itertools.repeat((), len(part))))
+        collections.deque(map(update, states, map(str.encode, part)), 0)  # (update returns None)
+        return map(_DIGEST, states)
+
+    return itertools.chain.from_iterable(map(chunk, range(0, len(ids), _RANK_CHUNK)))
+
+
+_RANK_CHUNK = 4096
 
 
 _DIGEST = operator.methodcaller("digest")

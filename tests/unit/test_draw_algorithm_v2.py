@@ -404,3 +404,10 @@ def test_the_bounded_selection_equals_the_full_ranking_even_when_the_bound_must_
         assert v.select_stratum(seed, "S", ids, quota, V2) == full[:quota]
     below = v._below_bound(seed, "S", ids, 50, want=1)  # a bound far too low is doubled until 50 are under it
     assert 50 <= len(below) < 200 and set(full[:50]) <= set(below)
+
+
+def test_the_chunked_ranks_equal_one_sha256_per_id_across_chunk_boundaries():
+    seed = hashlib.sha256(b"chunks").digest()
+    ids = [f"E{n:05d}" for n in range(2 * v._RANK_CHUNK + 3)] + ["L:本地-1"]
+    assert list(v._ranks2(seed, "entity", "层A", ids)) == [v._rank2(seed, "entity", "层A", i) for i in ids]
+    assert list(v._ranks2(seed, "entity", "层A", [])) == []
