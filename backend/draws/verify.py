@@ -138,6 +138,10 @@ def _prefix2(seed: bytes, domain: str, *prefix: str) -> bytes:
     return seed + b"\x00".join([_utf8(domain)] + [_utf8(p) for p in prefix]) + b"\x00"
 
 
+_DIGEST = operator.methodcaller("digest")
+_RANK_CHUNK = 4096  # hash states alive at once in _ranks2
+
+
 def _ranks2(seed: bytes, domain: str, prefix: str, ids: list):
     """The iterator of _rank2(seed, domain, prefix, id) for the ids of a list, at C speed.
 
@@ -154,12 +158,6 @@ def _ranks2(seed: bytes, domain: str, prefix: str, ids: list):
         return map(_DIGEST, states)
 
     return itertools.chain.from_iterable(map(chunk, range(0, len(ids), _RANK_CHUNK)))
-
-
-_RANK_CHUNK = 4096
-
-
-_DIGEST = operator.methodcaller("digest")
 
 
 def _is_utf8(text: str) -> bool:
