@@ -125,4 +125,4 @@ def published_record(number: str, sequence: int) -> dict[str, Any]:
         population_count=c.eligible_count, public_randomness={**randomness_of(c), "value": r.randomness_value},
         server_commitment=c.commitment, server_secret=c.secret, seed=r.seed, record_sha256=r.record_sha256,
         target_count=r.target_count, team_count=r.team_count, targets=targets,
-        context=public_view_of_context(committed))
+        context=public_view_of_context(committed), algorithm=c.algorithm)

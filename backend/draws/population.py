@@ -18,8 +18,8 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from itertools import compress, groupby
-from operator import itemgetter
+from itertools import compress
+from operator import not_
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -32,7 +32,6 @@ from backend.tasks.validation import UNCLASSIFIED, WHOLE
 
 E = MarketEntity
 _BATCH = 20_000
-_STRATUM = itemgetter(2)
 
 
 def entity_key() -> sa.ColumnElement[str]:
@@ -130,9 +129,10 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
 
     SQLite sorts in byte order (BINARY) for little more than the scan, so it returns the rows by
     (stratum, id); PostgreSQL sorts far slower than Python, so its rows come unordered and each
-    stratum is sorted here. Rows are handled a batch at a time with C-level helpers (zip, sort,
-    groupby, compress), never one by one in Python code. The draw ids of the `watch` entities (someone must recuse from
-    them) are noted on the way."""
+    stratum is sorted here. Rows are handled a batch at a time with C-level helpers (zip, compress,
+    map over bound methods), never one by one in Python code. The draw ids of the `watch` entities
+    (someone must recuse from them) are noted on the way. The ids are unique: credit code,
+    registration number and local id are unique columns of the directory (entity_key)."""
     excluded = excluded_entity_ids(session, task, recheck_days)
     stmt = sa.select(entity_key(), E.id, stratum_of(task)).where(*scope_conditions(task),
                                                                 strata_condition(task, keys))
@@ -141,27 +141,32 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
         stmt = stmt.order_by(stratum_of(task), entity_key())
     population = Population(ids={k: [] for k in keys}, entity_ids={k: array("q") for k in keys})
     for rows in stream_rows(session, stmt):
-        if excluded:
-            kept = [r for r in rows if r[1] not in excluded]
-            population.excluded += len(rows) - len(kept)
-            rows = kept
-        if not rows:
+        ids, entity_ids, strata = zip(*rows)
+        if excluded and not excluded.isdisjoint(entity_ids):
+            keep = list(map(not_, map(excluded.__contains__, entity_ids)))
+            population.excluded += len(keep) - sum(keep)
+            ids, entity_ids, strata = (tuple(compress(column, keep)) for column in (ids, entity_ids, strata))
+            if not ids:
+                continue
+        if watch and not watch.isdisjoint(entity_ids):
+            population.watched.update(compress(zip(entity_ids, ids), map(watch.__contains__, entity_ids)))
+        if strata[0] == strata[-1] and (ordered or strata.count(strata[0]) == len(strata)):
+            population.ids[strata[0]].extend(ids)  # (SQLite: nearly every batch holds one stratum)
+            population.entity_ids[strata[0]].extend(entity_ids)
             continue
-        if not ordered or rows[0][2] != rows[-1][2]:
-            rows.sort(key=_STRATUM)  # stable: within a stratum the order stays as read
-        for stratum, group in groupby(rows, key=_STRATUM):
-            ids, entity_ids, _ = zip(*group)
-            population.ids[stratum].extend(ids)
-            population.entity_ids[stratum].extend(entity_ids)
-            if watch and not watch.isdisjoint(entity_ids):
-                population.watched.update(compress(zip(entity_ids, ids), map(watch.__contains__, entity_ids)))
+        for stratum in set(strata):
+            mine = list(map(stratum.__eq__, strata))
+            population.ids[stratum].extend(compress(ids, mine))
+            population.entity_ids[stratum].extend(compress(entity_ids, mine))
     for stratum in keys:
-        ids, entity_ids = population.ids[stratum], population.entity_ids[stratum]
+        ids = population.ids[stratum]
         if ordered and ids == sorted(ids):  # (cheap on sorted input; guards the frame's alignment)
             continue
-        order = sorted(range(len(ids)), key=ids.__getitem__)  # ids are unique: a total order
-        population.ids[stratum] = [ids[i] for i in order]
-        population.entity_ids[stratum] = array("q", [entity_ids[i] for i in order])
+        # an argsort: its comparisons are the ids' (a plain string sort), and both columns are then
+        # permuted by C-level maps (a dict from id to directory id measured twice as slow)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        population.ids[stratum] = list(map(ids.__getitem__, order))
+        population.entity_ids[stratum] = array("q", map(population.entity_ids[stratum].__getitem__, order))
     return population
 
 

@@ -131,7 +131,8 @@ def commit(principal: Principal, task_id: int, data: dict[str, Any], *, now: dat
             "task_no": task.number, "params": params, "population": population.ids, "inspectors": inspectors,
             "recusals": recusals(sources, population), "public_randomness": source,
             "context": context(task, sequence, now, excluded=population.excluded, redraw_reason=reason,
-                               recheck_days=current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])})
+                               recheck_days=current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])},
+            presorted=True)  # collect() gives each stratum sorted; the directory's keys are unique columns
         head, middle, tail = v.canonical_parts(announcement)
         digest = hashlib.sha256(head)
         digest.update(middle)
@@ -165,7 +166,7 @@ def _stored_announcement(commitment: DrawCommitment) -> tuple[bytes, dict[str, A
     digest.update(middle)
     digest.update(tail)
     if digest.hexdigest() != commitment.announcement_digest \
-            or v.commitment_hex(commitment.secret, digest.digest()) != commitment.commitment:
+            or v.commitment_hex(commitment.secret, digest.digest(), commitment.algorithm) != commitment.commitment:
         raise Conflict("The stored announcement or secret does not match the published commitment.",
                        code="draw.commitment_mismatch", details={"commitment": commitment.commitment})
     return middle, json.loads(head + middle + tail)

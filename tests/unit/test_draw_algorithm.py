@@ -1,5 +1,8 @@
 """Unit tests for backend.draws.verify: the ssgk-draw/1 algorithm and its verifier.
 
+New draws use ssgk-draw/2 (tests/unit/test_draw_algorithm_v2.py); these tests pin version 1,
+whose records must keep verifying, by naming it in the inputs and in every low-level call.
+
 The selection code must stay integer-only and deterministic; the verifier must accept
 exactly the records compute_draw produces and name the first thing that was changed.
 """
@@ -26,6 +29,7 @@ from backend.draws import verify as v
 ROOT = Path(__file__).resolve().parents[2]
 VERIFY_PY = ROOT / "backend" / "draws" / "verify.py"
 SECRET = "5a" * 32
+V1 = v.ALGORITHM_V1
 # docs/draw-algorithm.md §11 quotes these two values
 WORKED_ANNOUNCEMENT_DIGEST = "727c5fdf0fe81efcfd9e2ba78780fe065864465fb8b2a17df8d5d646b0629cae"
 WORKED_COMMITMENT = "cf2bdc05c925f3a8cfbaaa51c2189b2d3a5273acdbb0a7ba8ba60088cceb24d6"
@@ -36,6 +40,7 @@ MARKET, ECOLOGY, HEALTH = "市场监管局", "生态环境局", "卫生健康委
 
 def make_inputs(**overrides) -> dict:
     inputs = {
+        "algorithm": V1,
         "task_no": "SSGK-2024-0001",
         "params": {"strata": {"A": {"rule": "ratio", "num": 3, "den": 100},
                               "B": {"rule": "count", "count": 3},
@@ -61,7 +66,7 @@ def with_params(**changes) -> dict:
 
 def seed_for(randomness: str, population: dict) -> bytes:
     digests = {k: v.stratum_digest(ids) for k, ids in population.items()}
-    return v.derive_seed(SECRET, randomness, v.population_digest(digests))
+    return v.derive_seed(SECRET, randomness, v.population_digest(digests), V1)
 
 
 # ---------------------------------------------------------------- determinism and sensitivity
@@ -108,7 +113,7 @@ def test_every_entity_in_a_stratum_is_equally_likely_to_be_drawn():
     draws, quota = 4000, 5
     counts = Counter()
     for n in range(draws):
-        counts.update(v.select_stratum(seed_for(f"witness-{n}", population), "S", population["S"], quota))
+        counts.update(v.select_stratum(seed_for(f"witness-{n}", population), "S", population["S"], quota, V1))
     expected = draws * quota / 20
     chi2 = sum((counts[e] - expected) ** 2 / expected for e in population["S"])
     assert sum(counts.values()) == draws * quota
@@ -142,13 +147,13 @@ def test_a_ratio_quota_rounds_up_with_integer_arithmetic():
 def test_hamilton_allocation_gives_leftover_seats_to_the_largest_remainders():
     # exact shares 3.15, 2.45, 1.40: floors 3, 2, 1 and the one leftover seat goes to B
     for n in range(8):  # whatever the seed, the remainder decides before the tie-break
-        assert v.hamilton_allocate(7, {"A": 45, "B": 35, "C": 20}, bytes([n]) * 32) == {"A": 3, "B": 3, "C": 1}
-    assert v.hamilton_allocate(10, {"A": 50, "B": 30, "C": 20}, b"\x00" * 32) == {"A": 5, "B": 3, "C": 2}
+        assert v.hamilton_allocate(7, {"A": 45, "B": 35, "C": 20}, bytes([n]) * 32, V1) == {"A": 3, "B": 3, "C": 1}
+    assert v.hamilton_allocate(10, {"A": 50, "B": 30, "C": 20}, b"\x00" * 32, V1) == {"A": 5, "B": 3, "C": 2}
 
 
 def test_hamilton_allocation_breaks_remainder_ties_by_the_alloc_hmac():
     seed = b"\x01" * 32
-    quotas = v.hamilton_allocate(10, {"A": 1, "B": 1, "C": 1}, seed)
+    quotas = v.hamilton_allocate(10, {"A": 1, "B": 1, "C": 1}, seed, V1)
     winner = min("ABC", key=lambda k: v._rank(seed, "alloc", k))
     assert sum(quotas.values()) == 10
     assert quotas == {k: 4 if k == winner else 3 for k in "ABC"}
@@ -308,14 +313,14 @@ def test_anything_announced_that_is_changed_afterwards_breaks_the_commitment(rec
 def test_a_changed_parameter_with_a_recomputed_commitment_fails_on_the_quota(record):
     """Only the holder of the secret could recompute the commitment; the verifier still catches the result."""
     record["params"]["strata"]["B"]["count"] = 4
-    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)))
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), V1)
     m = v.verify_record(record).mismatch
     assert (m.kind, m.stratum, m.expected, m.found) == ("quota", "B", 4, 3)
 
 
 def test_a_changed_team_size_with_a_recomputed_commitment_fails_on_the_team_length(record):
     record["params"]["team_size"] = 3
-    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)))
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), V1)
     m = v.verify_record(record).mismatch
     assert m.kind == "parameters" and m.expected == 3 and m.found == 2
 
@@ -346,7 +351,7 @@ def test_a_tampered_population_with_recomputed_digests_fails_on_the_commitment(r
 
 def test_a_tampered_population_with_a_recomputed_commitment_fails_on_the_seed(record):
     _remove_b05_and_fix_digests(record)
-    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)))
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), V1)
     assert v.verify_record(record).mismatch.kind == "seed"
 
 
@@ -473,7 +478,7 @@ def test_canonical_json_sorts_keys_by_code_point_and_keeps_non_ascii_raw():
 def test_the_fast_selection_equals_the_first_places_of_the_full_ranking(quota):
     ids = make_inputs()["population"]["A"]
     seed = seed_for("fast-path", make_inputs()["population"])
-    assert v.select_stratum(seed, "A", ids, quota) == v.rank_entities(seed, "A", ids)[:quota]
+    assert v.select_stratum(seed, "A", ids, quota, V1) == v.rank_entities(seed, "A", ids, V1)[:quota]
 
 
 def test_the_keyed_ranker_equals_the_one_shot_hmac():
@@ -569,9 +574,9 @@ def test_team_formation_ranking_only_the_lowest_loads_equals_sorting_the_whole_p
     expected = _reference_teams(seed, {"S": targets}, inspectors, recusals, params)
     if expected is None:
         with pytest.raises(v.TeamFormationError):
-            v.form_teams(seed, {"S": targets}, inspectors, recusals, params)
+            v.form_teams(seed, {"S": targets}, inspectors, recusals, params, V1)
     else:
-        assert v.form_teams(seed, {"S": targets}, inspectors, recusals, params) == expected
+        assert v.form_teams(seed, {"S": targets}, inspectors, recusals, params, V1) == expected
 
 
 @pytest.mark.parametrize("values", [[], ["A01"], ["A01", "B02", "L:x-1"], ['say "hi"', "ok"], ["a\\b"], ["tab\there", "z"],
