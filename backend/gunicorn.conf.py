@@ -7,7 +7,7 @@ Environment:
   GUNICORN_BIND    full bind address, e.g. 0.0.0.0:8000 (wins over PORT)
   PORT             port on 127.0.0.1 (default 8000)
   WEB_CONCURRENCY  worker processes (default 2 * cores + 1, at most 4)
-  GUNICORN_THREADS threads per worker (default 32): most of them wait (for an upload slot, for
+  GUNICORN_THREADS threads per worker (default 8): several of them wait (for an upload slot, for
                    the network), and spare threads keep interactive requests from queueing
                    behind uploads (backend/uploads/admission.py)
 """
@@ -59,7 +59,7 @@ class JsonAccessLogger(glogging.Logger):
 bind = _bind()
 workers = _workers()
 worker_class = "gthread"
-threads = max(1, int(os.environ.get("GUNICORN_THREADS") or 32))
+threads = max(1, int(os.environ.get("GUNICORN_THREADS") or 8))
 timeout = 60
 graceful_timeout = 30
 keepalive = 5

@@ -152,7 +152,7 @@ def main() -> None:
     parser.add_argument("--inspectors", type=int, default=100)
     parser.add_argument("--photo-side", type=int, default=630, help="pixels; 630 makes about 400 KB of noise JPEG")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=32, help="threads per gunicorn worker (as GUNICORN_THREADS)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (as GUNICORN_THREADS)")
     parser.add_argument("--database-url", help="a PostgreSQL server URL; a fresh database is made on it")
     args = parser.parse_args()
 

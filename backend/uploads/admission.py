@@ -6,7 +6,7 @@ a packet download or a team lead's approval then waits behind all of them (bench
 record POSTs wait seconds). Here at most UPLOAD_CONCURRENCY uploads per process do their work at
 once; the others wait for a slot (their connection open, holding no database connection and no
 CPU), while the threads gunicorn has beyond those stay free for everything else. That works as
-long as a worker's threads outnumber the uploads queued in it (GUNICORN_THREADS, default 32), and
+long as a worker's threads outnumber the uploads queued in it (GUNICORN_THREADS, default 8), and
 costs the uploads nothing: they were CPU-bound, so running more of them at once only shared the
 same cores among more of them. An upload that cannot get a slot within UPLOAD_WAIT_SECONDS is
 answered 503 with Retry-After and retried by the client.
