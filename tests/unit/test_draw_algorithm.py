@@ -1,4 +1,4 @@
-"""Unit tests for backend.draws.verify: the ssgk-draw/1 algorithm and its verifier.
+"""Unit tests for backend.draws.verify: the ssgk-draw/1 algorithm, and the verifier on records of both versions.
 
 New draws use ssgk-draw/2 (tests/unit/test_draw_algorithm_v2.py); these tests pin version 1,
 whose records must keep verifying, by naming it in the inputs and in every low-level call.
@@ -260,17 +260,20 @@ def test_a_missing_department_raises_naming_the_target():
 
 
 # ---------------------------------------------------------------- verifier
-@pytest.fixture
-def record() -> dict:
-    return v.build_record(make_inputs())
+@pytest.fixture(params=[V1, v.ALGORITHM_V2])
+def record(request: pytest.FixtureRequest) -> dict:
+    """A server-built record of each algorithm version: every verifier test runs on both."""
+    return v.build_record(make_inputs(algorithm=request.param))
 
 
 def test_the_verifier_accepts_a_record_produced_by_compute_draw(record):
     report = v.verify_record(record)
     assert report.ok and report.mismatch is None
     assert "RESULT: all checks passed" in report.render()
-    digest = hashlib.sha256(v.canonical_json(v.build_announcement(make_inputs()))).digest()
-    assert record["server_commitment"] == hashlib.sha256(b"ssgk-draw/1|commit\n" + bytes.fromhex(SECRET)
+    announced = v.build_announcement(make_inputs(algorithm=record["algorithm"]))
+    digest = hashlib.sha256(v.canonical_json(announced)).digest()
+    label = f"{record['algorithm']}|commit\n".encode()
+    assert record["server_commitment"] == hashlib.sha256(label + bytes.fromhex(SECRET)
                                                          + digest).hexdigest()
 
 
@@ -313,14 +316,14 @@ def test_anything_announced_that_is_changed_afterwards_breaks_the_commitment(rec
 def test_a_changed_parameter_with_a_recomputed_commitment_fails_on_the_quota(record):
     """Only the holder of the secret could recompute the commitment; the verifier still catches the result."""
     record["params"]["strata"]["B"]["count"] = 4
-    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), V1)
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), record["algorithm"])
     m = v.verify_record(record).mismatch
     assert (m.kind, m.stratum, m.expected, m.found) == ("quota", "B", 4, 3)
 
 
 def test_a_changed_team_size_with_a_recomputed_commitment_fails_on_the_team_length(record):
     record["params"]["team_size"] = 3
-    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), V1)
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), record["algorithm"])
     m = v.verify_record(record).mismatch
     assert m.kind == "parameters" and m.expected == 3 and m.found == 2
 
@@ -351,12 +354,12 @@ def test_a_tampered_population_with_recomputed_digests_fails_on_the_commitment(r
 
 def test_a_tampered_population_with_a_recomputed_commitment_fails_on_the_seed(record):
     _remove_b05_and_fix_digests(record)
-    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), V1)
+    record["server_commitment"] = v.commitment_hex(SECRET, v.announcement_digest(v.announcement_of(record)), record["algorithm"])
     assert v.verify_record(record).mismatch.kind == "seed"
 
 
 def test_the_verifier_compares_the_record_with_the_prior_announcement(record):
-    announcement = v.build_announcement(make_inputs())
+    announcement = v.build_announcement(make_inputs(algorithm=record["algorithm"]))
     assert "server_secret" not in announcement and "value" not in announcement["public_randomness"]
     assert "server_commitment" not in announcement
     assert v.verify_record(record, announcement).ok
@@ -443,7 +446,7 @@ def test_verify_py_runs_alone_outside_the_repository(record, tmp_path):
     alone.mkdir()
     shutil.copy(VERIFY_PY, alone / "verify.py")
     good = write(alone / "record.json", record)
-    announcement = write(alone / "announcement.json", v.build_announcement(make_inputs()))
+    announcement = write(alone / "announcement.json", v.build_announcement(make_inputs(algorithm=record["algorithm"])))
     result = run_cli(["-I", "verify.py", good.name, "--announcement", announcement.name], alone)
     assert result.returncode == 0, result.stdout + result.stderr
     record["result"]["teams"]["D1"].reverse()
