@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from flask import current_app
 
 from backend.db import unit_of_work, utcnow
@@ -66,20 +67,35 @@ def _create_once(principal: Principal, facts: Declared, length: int, header: str
                 raise Conflict("This evidence_id already belongs to a different upload.",
                                code="upload.evidence_conflict", details={"evidence_id": str(facts.evidence_id)})
             return existing, False
-        now = utcnow()
-        upload = Upload(id=uuid.uuid4(), owner_id=principal.user_id, department_id=principal.department_id,
-                        state=State.ACTIVE.value, length=length, offset=0, kind=facts.kind, filetype=facts.filetype,
-                        filename=facts.filename, sha256=facts.sha256, record_id=facts.record_id,
-                        evidence_id=facts.evidence_id, metadata_header=header, chunks=0, created_at=now,
-                        updated_at=now, expires_at=lifecycle.next_expiry(now))
-        session.add(upload)
-        session.flush()
-        custody.record(session, facts.sha256, custody.Event.UPLOAD_STARTED, actor_id=principal.user_id,
-                       upload_id=upload.id, details={
-                           "size": length, "filetype": facts.filetype, "filename": facts.filename,
-                           "record_id": str(facts.record_id), "evidence_id": str(facts.evidence_id)})
+        upload = new_upload(principal, facts, length, header)
+        add_started(session, principal, facts, upload)
         partials.create(upload.id)  # inside the unit of work: no row without its file
     return upload, True
+
+
+def new_upload(principal: Principal, facts: Declared, length: int, header: str, **state: object) -> Upload:
+    """An upload of these declared facts, active at offset 0 unless `state` says otherwise (not yet stored)."""
+    now = utcnow()
+    values: dict[str, object] = {
+        "id": uuid.uuid4(), "owner_id": principal.user_id, "department_id": principal.department_id,
+        "state": State.ACTIVE.value, "length": length, "offset": 0, "kind": facts.kind, "filetype": facts.filetype,
+        "filename": facts.filename, "sha256": facts.sha256, "record_id": facts.record_id,
+        "evidence_id": facts.evidence_id, "metadata_header": header, "chunks": 0, "created_at": now,
+        "updated_at": now, "expires_at": lifecycle.next_expiry(now)}
+    return Upload(**{**values, **state})
+
+
+def add_started(session: Session, principal: Principal, facts: Declared, upload: Upload) -> None:
+    """Insert the upload's row and its custody event `upload_started`, in the caller's unit of work.
+
+    A plain INSERT (the object stays transient: it is only read afterwards); the unique index on
+    the live evidence_id makes a concurrent duplicate fail here with an IntegrityError."""
+    session.execute(Upload.__table__.insert(), [{column.key: getattr(upload, column.key)
+                                                 for column in Upload.__table__.columns}])
+    custody.record(session, facts.sha256, custody.Event.UPLOAD_STARTED, actor_id=principal.user_id,
+                   upload_id=upload.id, details={
+                       "size": upload.length, "filetype": facts.filetype, "filename": facts.filename,
+                       "record_id": str(facts.record_id), "evidence_id": str(facts.evidence_id)})
 
 
 def owned(principal: Principal, upload_id: uuid.UUID) -> Upload:

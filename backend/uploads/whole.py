@@ -98,37 +98,12 @@ def _receive(principal: Principal, facts: Declared, length: int, header: str, st
         return _theirs(principal, facts, length)
 
 
-def _new_upload(principal: Principal, facts: Declared, length: int, header: str, **state: object) -> Upload:
-    now = utcnow()
-    values: dict[str, object] = {
-        "id": uuid.uuid4(), "owner_id": principal.user_id, "department_id": principal.department_id,
-        "state": State.ACTIVE.value, "length": length, "offset": 0, "kind": facts.kind, "filetype": facts.filetype,
-        "filename": facts.filename, "sha256": facts.sha256, "record_id": facts.record_id,
-        "evidence_id": facts.evidence_id, "metadata_header": header, "chunks": 0, "created_at": now,
-        "updated_at": now, "expires_at": lifecycle.next_expiry(now)}
-    return Upload(**{**values, **state})
-
-
-def _insert(session: sa.orm.Session, upload: Upload) -> None:
-    """The upload's row as a plain INSERT (the object stays transient: it is only read afterwards)."""
-    session.execute(Upload.__table__.insert(), [{column.key: getattr(upload, column.key)
-                                                 for column in Upload.__table__.columns}])
-
-
-def _started(session: sa.orm.Session, principal: Principal, facts: Declared, upload: Upload) -> None:
-    custody.record(session, facts.sha256, custody.Event.UPLOAD_STARTED, actor_id=principal.user_id,
-                   upload_id=upload.id, details={
-                       "size": upload.length, "filetype": facts.filetype, "filename": facts.filename,
-                       "record_id": str(facts.record_id), "evidence_id": str(facts.evidence_id)})
-
-
 def _record(principal: Principal, facts: Declared, length: int, header: str, prepared: ingest.Prepared) -> Upload:
     now = utcnow()
-    upload = _new_upload(principal, facts, length, header, state=State.COMPLETED.value, offset=length, chunks=1,
-                         completed_at=now)
+    upload = services.new_upload(principal, facts, length, header, state=State.COMPLETED.value, offset=length,
+                                 chunks=1, completed_at=now)
     with unit_of_work() as session:
-        _insert(session, upload)  # the live evidence_id is unique: a concurrent duplicate fails here
-        _started(session, principal, facts, upload)
+        services.add_started(session, principal, facts, upload)
         ingest.record(session, prepared, ingest.NewItem(
             evidence_id=facts.evidence_id, record_id=facts.record_id, upload_id=upload.id, filename=facts.filename,
             uploaded_by=principal.user_id, department_id=principal.department_id, chunks=1))
@@ -138,11 +113,10 @@ def _record(principal: Principal, facts: Declared, length: int, header: str, pre
 def _reject(principal: Principal, facts: Declared, length: int, header: str, error: ValidationFailed,
             **facts_found: object) -> None:
     """A failed upload and its custody trail (started, rejected); nothing of the bytes is kept."""
-    upload = _new_upload(principal, facts, length, header, state=State.FAILED.value, failure_code=error.code,
-                         failure_message=error.message[:300])
+    upload = services.new_upload(principal, facts, length, header, state=State.FAILED.value,
+                                 failure_code=error.code, failure_message=error.message[:300])
     with unit_of_work() as session:
-        _insert(session, upload)
-        _started(session, principal, facts, upload)
+        services.add_started(session, principal, facts, upload)
         custody.record(session, facts.sha256, custody.Event.UPLOAD_REJECTED, actor_id=principal.user_id,
                        upload_id=upload.id, details={"reason": error.code, "message": error.message[:300],
                                                      "size": length, **facts_found})
@@ -151,12 +125,11 @@ def _reject(principal: Principal, facts: Declared, length: int, header: str, err
 def _keep_partial(principal: Principal, facts: Declared, length: int, header: str, path: Path, *,
                   written: int) -> Upload:
     """The body ended early (or failed its checksum): an active upload holding what arrived."""
-    upload = _new_upload(principal, facts, length, header, offset=written, chunks=1 if written else 0)
+    upload = services.new_upload(principal, facts, length, header, offset=written, chunks=1 if written else 0)
     partial = partials.path_for(upload.id)
     try:
         with unit_of_work() as session:
-            _insert(session, upload)
-            _started(session, principal, facts, upload)
+            services.add_started(session, principal, facts, upload)
             os.replace(path, partial)  # inside the unit of work: no row without its file
     except sa.exc.IntegrityError:
         partial.unlink(missing_ok=True)
