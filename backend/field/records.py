@@ -49,15 +49,16 @@ def _replay(session: Session, record: CheckRecord, digest: str) -> dict[str, Any
     return _status(session, record)
 
 
-def _submit(principal: Principal, body: dict[str, Any], digest: str) -> tuple[dict[str, Any], int]:
+def _submit(principal: Principal, body: dict[str, Any], digest: str, free: bool) -> tuple[dict[str, Any], int]:
     """Checked in a read-only unit, written in a short one: on SQLite the write lock is not held
     while the body is checked against its assignment and templates (tens of milliseconds, which
     every upload finishing meanwhile would otherwise wait for). What the write needs again (the
-    caller still on the team, the id still free) is asked again inside it."""
+    caller still on the team, the id still free) is asked again inside it. `free`: the id was just
+    looked up and not found, so the read-only unit does not ask again."""
     record_id = uuid.UUID(body["id"])
     with read_only() as session:
         inspector_id = access.own_assignment(session, principal, body["assignment_id"])
-        existing = session.get(CheckRecord, record_id)
+        existing = None if free else session.get(CheckRecord, record_id)
         if existing is not None:
             return _replay(session, existing, digest), 200
         _validate(session, inspector_id, body, body["assignment_id"])
@@ -90,34 +91,37 @@ def _digest(body: Any) -> str | None:
         return None
 
 
-def _known(principal: Principal, body: Any, computed: str | None) -> dict[str, Any] | None:
-    """The status of the record this body already is, or None: a body whose digest is right and
-    equals the stored revision's is that record byte for byte in canonical form, which passed every
-    check when it was first submitted. The app posts a record again to learn which evidence is
-    still missing; this answers it without checking the shape again."""
+def _known(principal: Principal, body: Any, computed: str | None) -> tuple[dict[str, Any] | None, bool]:
+    """(the status of the record this body already is, or None; whether the id was looked up and
+    found free). A body whose digest is right and equals the stored revision's is that record byte
+    for byte in canonical form, which passed every check when it was first submitted. The app
+    posts a record again to learn which evidence is still missing; this answers it without
+    checking the shape again."""
     if computed is None or computed != body.get("digest") or not isinstance(body.get("id"), str):
-        return None
+        return None, False
     try:
         record_id = uuid.UUID(body["id"])
     except ValueError:
-        return None
+        return None, False
     with read_only() as session:
         record = session.get(CheckRecord, record_id)
-        if record is None or _revision(session, record.id, 1).digest != computed:
-            return None
+        if record is None:
+            return None, True
+        if _revision(session, record.id, 1).digest != computed:
+            return None, False
         access.own_assignment(session, principal, record.assignment_id)
-        return _status(session, record)
+        return _status(session, record), False
 
 
 def submit(principal: Principal, body: Any) -> tuple[dict[str, Any], int]:
     """(status object, 201) the first time; (the same, 200) for the same body again; 409 otherwise."""
     computed = _digest(body)
-    known = _known(principal, body, computed)
+    known, free = _known(principal, body, computed)
     if known is not None:
         return known, 200
     digest = validation.shape(body, computed)
     try:
-        return _submit(principal, body, digest)
+        return _submit(principal, body, digest, free)
     except IntegrityError:
         db.session.rollback()
         with unit_of_work() as session:  # a concurrent duplicate won: answer as a replay
