@@ -5,12 +5,15 @@ and the draw that made it has not been cancelled.
 """
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.directory.model import Inspector
 from backend.draws.model import DrawCancellation, DrawReveal
 from backend.errors import Forbidden, NotFound
+from backend.field.model import CheckRecord
 from backend.policy import Principal
 from backend.tasks.model import Assignment, AssignmentMember, Task
 
@@ -40,16 +43,30 @@ def assignment_ids_of(session: Session, inspector_id: int) -> list[int]:
     return list(session.scalars(query))
 
 
+def _member(session: Session, principal: Principal, assignment_id: int) -> int | None:
+    """The caller's inspector id on this assignment's team, while it can be worked on: one query."""
+    return session.scalar(
+        sa.select(AssignmentMember.inspector_id).join(Inspector, Inspector.id == AssignmentMember.inspector_id)
+        .where(AssignmentMember.assignment_id == assignment_id, Inspector.user_id == principal.user_id,
+               AssignmentMember.assignment_id.in_(live_assignments())))
+
+
 def own_assignment(session: Session, principal: Principal, assignment_id: int) -> int:
     """The caller's inspector id, if they are on the assignment's team and it can still be worked on;
-    404 / 403 otherwise."""
+    404 / 403 otherwise (told apart only when the caller is not on it)."""
+    inspector = _member(session, principal, assignment_id)
+    if inspector is not None:
+        return inspector
     if session.scalar(sa.select(Assignment.id).where(Assignment.id == assignment_id)) is None:
         raise NotFound(f"There is no assignment {assignment_id}.", code="field.assignment_not_found")
-    inspector = inspector_of(session, principal)
-    member = inspector is not None and session.scalar(
-        live_assignments().join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
-        .where(Assignment.id == assignment_id, AssignmentMember.inspector_id == inspector))
-    if not member or inspector is None:
-        raise Forbidden("This assignment is not one of yours.", code="field.not_your_assignment",
-                        details={"assignment_id": assignment_id})
-    return inspector
+    raise Forbidden("This assignment is not one of yours.", code="field.not_your_assignment",
+                    details={"assignment_id": assignment_id})
+
+
+def record_open_to(session: Session, principal: Principal, record_id: uuid.UUID) -> bool | None:
+    """Whether the caller may add to this check record (on the team of its assignment, which can
+    still be worked on); None when there is no such record (yet: evidence may come first)."""
+    assignment_id = session.scalar(sa.select(CheckRecord.assignment_id).where(CheckRecord.id == record_id))
+    if assignment_id is None:
+        return None
+    return _member(session, principal, assignment_id) is not None

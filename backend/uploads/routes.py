@@ -85,7 +85,7 @@ class UploadsView(MethodView):
     @blp.doc(parameters=[apidoc.TUS_RESUMABLE, apidoc.UPLOAD_LENGTH, apidoc.UPLOAD_METADATA, apidoc.UPLOAD_CHECKSUM],
              requestBody={**apidoc.OFFSET_BODY, "required": False})
     @blp.response(201, headers=apidoc.CREATED_HEADERS, description="Created (or the same upload again, for a retried POST)")
-    @apidoc.errors(blp, 400, 409, 412, 413, 422, 423, 460, 503)
+    @apidoc.errors(blp, 400, 403, 409, 412, 413, 422, 423, 460, 503)
     def post(self) -> Response:
         """Create an upload (tus creation; the body may carry the first chunk)"""
         if request.headers.get("Upload-Defer-Length") is not None:

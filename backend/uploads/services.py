@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from flask import current_app
 
-from backend.db import unit_of_work, utcnow
-from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.db import read_only, unit_of_work, utcnow
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.evidence_store import custody
+from backend.field import access
 from backend.policy import Principal
 from backend.uploads import kinds, lifecycle, partials, tus
 from backend.uploads.errors import UploadLocked, UploadTooLarge
@@ -35,6 +36,7 @@ def create(principal: Principal, *, length: int, metadata: dict[str, str], metad
     against the chunk limit before anything is created."""
     facts = declared(metadata)
     admissible(facts, length, first_chunk=first_chunk)
+    for_open_record(principal, facts)
     for attempt in (1, 2):
         try:
             return _create_once(principal, facts, length, metadata_header)
@@ -55,6 +57,17 @@ def admissible(facts: Declared, length: int, *, first_chunk: int | None) -> None
     if length > limit:
         raise UploadTooLarge(f"A {facts.kind} may have at most {limit} bytes; this one has {length}.",
                              details={"kind": facts.kind, "length": length, "limit": limit})
+
+
+def for_open_record(principal: Principal, facts: Declared) -> None:
+    """Refuse, before anything is created, evidence for a check record the caller does not work
+    on (403 `upload.not_your_record`). A record the server does not have yet is no reason: the
+    app may send evidence first, and only the team's uploads count towards a record (backend.field.evidence)."""
+    with read_only() as session:
+        open_to = access.record_open_to(session, principal, facts.record_id)
+    if open_to is False:
+        raise Forbidden("That check record is not one you work on; its evidence comes from its team.",
+                        code="upload.not_your_record", details={"record_id": str(facts.record_id)})
 
 
 def _create_once(principal: Principal, facts: Declared, length: int, header: str) -> tuple[Upload, bool]:

@@ -54,6 +54,7 @@ def post(principal: Principal, *, length: int, metadata: dict[str, str], metadat
     first would cost every upload a query for the rare retry)."""
     facts = declared(metadata)
     services.admissible(facts, length, first_chunk=length)
+    services.for_open_record(principal, facts)
     partials.directory().mkdir(parents=True, exist_ok=True)
     path = partials.directory() / f"{uuid.uuid4().hex}.whole"
     try:

@@ -99,6 +99,28 @@ def test_evidence_uploaded_by_someone_off_the_team_does_not_count(client: FlaskC
         {"uploader_not_on_team"}
 
 
+@pytest.mark.parametrize("whole", [False, True], ids=["creation-then-patch", "whole-file-creation"])
+def test_evidence_for_a_record_of_another_team_is_refused_before_anything_is_kept(
+        client: FlaskClient, world: FieldWorld, make_user, auth_headers, whole: bool) -> None:  # type: ignore[no-untyped-def]
+    from backend.db import db
+    from backend.uploads.model import Upload
+
+    draft = world.draft()
+    assert post(client, world, draft.body()).status_code == 201
+    make_user("stranger", "inspector")
+    signature = draft.signatures[0]
+    resp = Tus(client, auth_headers("stranger")).create(
+        signature.data, filetype=signature.media_type, evidence_id=uuid.UUID(signature.id),
+        record_id=uuid.UUID(draft.id), body=signature.data if whole else None)
+    assert resp.status_code == 403
+    assert resp.get_json()["code"] == "upload.not_your_record"
+    with world.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Upload)) == 0
+    upload(client, world, draft, signature)  # the team's own upload of it goes through
+    status = post(client, world, draft.body()).get_json()
+    assert signature.id not in {m["id"] for m in status["missing_evidence"]}
+
+
 def test_a_record_for_someone_elses_assignment_is_forbidden(client: FlaskClient, world: FieldWorld) -> None:
     resp = post(client, world, world.draft().body(), user="outsider")
     assert resp.status_code == 403
