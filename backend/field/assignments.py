@@ -149,9 +149,9 @@ def for_checking(session: Session, assignment_id: int) -> tuple[dict[str, Any], 
     """What a check record is checked against: the assignment's team and items (as in its packet
     view) and the templates they name, without the target, task and prior results the packet also
     carries (a record's submission needs only these, and is on the sync's hot path)."""
-    assignment = session.scalars(sa.select(Assignment).where(Assignment.id == assignment_id)
-                                 .options(lazyload(Assignment.members))).one()
-    drawn_at = session.scalar(sa.select(DrawReveal.revealed_at).where(DrawReveal.id == assignment.reveal_id))
+    assignment, drawn_at = session.execute(
+        sa.select(Assignment, DrawReveal.revealed_at).join(DrawReveal, DrawReveal.id == Assignment.reveal_id)
+        .where(Assignment.id == assignment_id).options(lazyload(Assignment.members))).one()
     items, item_views, wanted = _Items(session, [assignment]), [], set()
     for ref in assignment.items:
         view, rulebook = items.view(ref, drawn_at)

@@ -38,7 +38,7 @@ def completeness(session: Session, record: CheckRecord, declared: list[dict[str,
     team_users = set(session.scalars(sa.select(Inspector.user_id)
                                      .join(AssignmentMember, AssignmentMember.inspector_id == Inspector.id)
                                      .where(AssignmentMember.assignment_id == record.assignment_id,
-                                            Inspector.user_id.is_not(None))))
+                                            Inspector.user_id.is_not(None)))) if arrived else set()
     missing = []
     for e in declared:
         reason = _reason(e, arrived.get(uuid.UUID(e["id"])), record.id, team_users)

@@ -42,31 +42,42 @@ def _validate(session: Session, inspector_id: int, body: dict[str, Any], assignm
                      ref=reference.load(session))
 
 
-def _replay(session: Session, record: CheckRecord, digest: str) -> dict[str, Any]:
-    if _revision(session, record.id, 1).digest != digest:
+def _first_digest(session: Session, record_id: uuid.UUID) -> str:
+    return session.scalars(sa.select(CheckRecordRevision.digest).where(CheckRecordRevision.record_id == record_id,
+                                                                       CheckRecordRevision.revision == 1)).one()
+
+
+def _replayed_status(session: Session, record: CheckRecord, body: dict[str, Any]) -> dict[str, Any]:
+    """The status for a body equal to the record's first revision: while that revision is current,
+    the posted body is the stored one (same canonical digest), so it is not read back."""
+    return _status(session, record, body if record.current_revision == 1 else None)
+
+
+def _replay(session: Session, record: CheckRecord, body: dict[str, Any], digest: str) -> dict[str, Any]:
+    if _first_digest(session, record.id) != digest:
         raise Conflict("A different record was already submitted under this id.", code="record.id_conflict",
                        details={"id": str(record.id)})
-    return _status(session, record)
+    return _replayed_status(session, record, body)
 
 
 def _submit(principal: Principal, body: dict[str, Any], digest: str, free: bool) -> tuple[dict[str, Any], int]:
     """Checked in a read-only unit, written in a short one: on SQLite the write lock is not held
     while the body is checked against its assignment and templates (tens of milliseconds, which
     every upload finishing meanwhile would otherwise wait for). What the write needs again (the
-    caller still on the team, the id still free) is asked again inside it. `free`: the id was just
+    caller still on the team) is asked again inside it; the id still being free is the primary
+    key's to say. `free`: the id was just
     looked up and not found, so the read-only unit does not ask again."""
     record_id = uuid.UUID(body["id"])
     with read_only() as session:
         inspector_id = access.own_assignment(session, principal, body["assignment_id"])
         existing = None if free else session.get(CheckRecord, record_id)
         if existing is not None:
-            return _replay(session, existing, digest), 200
+            return _replay(session, existing, body, digest), 200
         _validate(session, inspector_id, body, body["assignment_id"])
     with unit_of_work() as session:
+        # A concurrent duplicate written meanwhile makes the INSERT fail on the primary key: submit()
+        # answers it as a replay.
         access.own_assignment(session, principal, body["assignment_id"])
-        existing = session.get(CheckRecord, record_id)
-        if existing is not None:  # a concurrent duplicate was written meanwhile
-            return _replay(session, existing, digest), 200
         now = utcnow()
         record = CheckRecord(id=record_id, assignment_id=body["assignment_id"], current_revision=1,
                              status="submitted", created_by=principal.user_id, created_at=now, updated_at=now,
@@ -107,10 +118,10 @@ def _known(principal: Principal, body: Any, computed: str | None) -> tuple[dict[
         record = session.get(CheckRecord, record_id)
         if record is None:
             return None, True
-        if _revision(session, record.id, 1).digest != computed:
+        if _first_digest(session, record.id) != computed:
             return None, False
         access.own_assignment(session, principal, record.assignment_id)
-        return _status(session, record), False
+        return _replayed_status(session, record, body), False
 
 
 def submit(principal: Principal, body: Any) -> tuple[dict[str, Any], int]:
@@ -128,7 +139,7 @@ def submit(principal: Principal, body: Any) -> tuple[dict[str, Any], int]:
             existing = session.get(CheckRecord, uuid.UUID(body["id"]))
             if existing is None:
                 raise
-            return _replay(session, existing, digest), 200
+            return _replay(session, existing, body, digest), 200
 
 
 def _own_record(session: Session, principal: Principal, record_id: uuid.UUID) -> tuple[CheckRecord, int]:

@@ -5,9 +5,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from backend.field.model import CheckMethod, FollowupOption, ResultCategory
+
+_CACHE = "ssgk.field_reference"
 
 
 def _plain(row: Any) -> dict[str, Any]:
@@ -42,6 +45,15 @@ class Reference:
 
 
 def load(session: Session) -> Reference:
+    """The active lists. Only migrations write them (no API does), and a migration ships with a
+    restart, so each app reads them once: a record's check and a packet then cost three queries less."""
+    cached = current_app.extensions.get(_CACHE)
+    if cached is None:
+        cached = current_app.extensions[_CACHE] = _read(session)
+    return cached
+
+
+def _read(session: Session) -> Reference:
     categories = _active(session, ResultCategory)
     children: dict[str, list[dict[str, Any]]] = {}
     for row in categories:
