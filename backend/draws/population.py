@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from itertools import compress
+from itertools import compress, islice
 from operator import not_
 
 import sqlalchemy as sa
@@ -109,14 +109,34 @@ def stream_rows(session: Session, stmt: sa.Select) -> Iterator[list[tuple]]:
 
     The hot path of a draw reads a million rows: SQLAlchemy's row objects would cost more than
     the query. The statement's values are rendered inline: they are codes and ids the task's
-    validation checked, never free text. On PostgreSQL a named (server-side) cursor streams."""
+    validation checked, never free text. On PostgreSQL the rows stream: in libpq's chunked mode
+    (libpq 17) the server keeps producing while the client handles a batch, and may scan in
+    parallel; with an older libpq a named (server-side) cursor fetches batch after batch."""
     connection = session.connection()
     sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     raw = connection.connection.dbapi_connection
-    postgresql = connection.dialect.name == "postgresql"
-    cursor = raw.cursor(name="ssgk_draw_population") if postgresql else raw.cursor()
+    if connection.dialect.name != "postgresql":
+        yield from _fetched(raw.cursor(), sql)
+        return
+    sql = sql.replace("%%", "%")
+    import psycopg  # only on PostgreSQL
+
+    if not psycopg.capabilities.has_stream_chunked():
+        yield from _fetched(raw.cursor(name="ssgk_draw_population"), sql)
+        return
+    cursor = raw.cursor()
+    rows = cursor.stream(sql, size=_BATCH)
     try:
-        cursor.execute(sql.replace("%%", "%") if postgresql else sql)
+        while batch := list(islice(rows, _BATCH)):
+            yield batch
+    finally:
+        rows.close()  # (a batch not taken: the query is cancelled and the connection left usable)
+        cursor.close()
+
+
+def _fetched(cursor, sql: str) -> Iterator[list[tuple]]:  # type: ignore[no-untyped-def]
+    try:
+        cursor.execute(sql)
         while rows := cursor.fetchmany(_BATCH):
             yield rows
     finally:
