@@ -56,7 +56,7 @@ export function attentionReason(sync) {
     'field.not_your_assignment': 'reason.not_yours', 'evidence.unknown_to_device': 'reason.unknown_evidence',
     'evidence.hash_mismatch': 'reason.hash_mismatch', 'evidence.other_record': 'reason.evidence_elsewhere',
     'evidence.uploader_not_on_team': 'reason.evidence_elsewhere', 'record.not_amendable': 'reason.not_amendable',
-    'field.assignment_not_found': 'reason.not_yours',
+    'field.assignment_not_found': 'reason.not_yours', 'upload.not_your_record': 'reason.not_yours',
   };
   const key = known[sync.code];
   const base = key ? t(key) : t('reason.generic', { status: sync.httpStatus ?? '—', code: sync.code ?? '—' });
