@@ -54,20 +54,24 @@ def collect_inspectors(session: Session, task: Task) -> list[dict[str, Any]]:
 
 
 def _previous_teams(session: Session, task: Task) -> dict[int, list[int]]:
-    """Entity -> inspectors of the latest current assignment for one of the task's items."""
-    rows = session.execute(
-        sa.select(Assignment.entity_id, Assignment.id, AssignmentMember.inspector_id)
-        .join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
-        .where(Assignment.task_id != task.id, current_assignments(),
-               Assignment.task_id.in_(sa.select(TaskItem.task_id)
-                                      .where(TaskItem.item_id.in_([i.item_id for i in task.items]))))
-        .order_by(Assignment.window_end, Assignment.id))
-    latest: dict[int, tuple[int, list[int]]] = {}
-    for entity_id, assignment_id, inspector_id in rows:
-        if entity_id not in latest or latest[entity_id][0] != assignment_id:
-            latest[entity_id] = (assignment_id, [])
-        latest[entity_id][1].append(inspector_id)
-    return {entity_id: members for entity_id, (_, members) in latest.items()}
+    """Entity -> inspectors of the latest current assignment for one of the task's items.
+
+    The database keeps only each entity's latest assignment (a window function), so the rows read
+    grow with the entities checked before, not with every team of every earlier task."""
+    ranked = (sa.select(Assignment.id, Assignment.entity_id, sa.func.row_number().over(
+                  partition_by=Assignment.entity_id, order_by=(Assignment.window_end.desc(), Assignment.id.desc())
+              ).label("newest_first"))
+              .where(Assignment.task_id != task.id, current_assignments(),
+                     Assignment.task_id.in_(sa.select(TaskItem.task_id)
+                                            .where(TaskItem.item_id.in_([i.item_id for i in task.items]))))
+              .subquery())
+    teams: dict[int, list[int]] = {}
+    for entity_id, inspector_id in session.execute(
+            sa.select(ranked.c.entity_id, AssignmentMember.inspector_id)
+            .join(AssignmentMember, AssignmentMember.assignment_id == ranked.c.id)
+            .where(ranked.c.newest_first == 1)):
+        teams.setdefault(entity_id, []).append(inspector_id)
+    return teams
 
 
 def recusal_sources(session: Session, task: Task, inspectors: list[dict[str, Any]]) -> dict[int, set[int]]:

@@ -244,6 +244,23 @@ def test_recuse_previous_keeps_last_times_team_away(draw_world: DrawWorld):
         assert not {m["inspector_id"] for m in row["team"]} & before[row["entity_id"]]
 
 
+def test_recuse_previous_keeps_away_only_the_team_that_checked_the_entity_last(draw_world: DrawWorld):
+    scope = {"description_zh": "E 类", "risk_classes": ["E"]}  # two entities, both drawn every time
+    teams = []
+    for start, end in (("2026-03-01", "2026-03-31"), ("2027-06-01", "2027-06-30")):  # a year apart: no recheck exclusion
+        task = draw_world.create(task_body(scope=scope, window={"start": start, "end": end}))
+        draw_world.draw(task["id"])
+        teams.append({a["target"]: sorted(f"I{m['inspector_id']}" for m in a["team"])
+                      for a in assignments(draw_world, task["id"])})
+        version = draw_world.client.get(f"/api/v1/tasks/{task['id']}", headers=draw_world.admin).headers["ETag"]
+        draw_world.client.post(f"/api/v1/tasks/{task['id']}/close", headers={**draw_world.admin, "If-Match": version})
+    third = draw_world.create(task_body(scope=scope, staffing={"recuse_previous": True},
+                                        window={"start": "2028-09-01", "end": "2028-09-30"}))
+    draw_world.draw(third["id"])
+    assert len(teams[1]) == 2
+    assert draw_world.record(third["id"])["recusals"] == teams[1]
+
+
 def test_a_redraw_needs_the_heads_reason_keeps_both_records_and_the_second_draw_counts(draw_world: DrawWorld):
     task = draw_world.create(task_body(scope={"description_zh": "A 类", "risk_classes": ["A"]},
                                        sampling={"strata": {"A": {"rule": "count", "count": 5}}}))
