@@ -147,18 +147,18 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
             watch: frozenset[int] = frozenset()) -> Population:
     """Every stratum in one scan, each stratum's ids in byte order with their directory ids aligned.
 
-    SQLite sorts in byte order (BINARY) for little more than the scan, so it returns the rows by
-    (stratum, id); PostgreSQL sorts far slower than Python, so its rows come unordered and each
-    stratum is sorted here. Rows are handled a batch at a time with C-level helpers (zip, compress,
+    The database returns the rows by (stratum, id), the ids in byte order: SQLite's BINARY
+    collation, PostgreSQL's "C" (its sort runs in parallel workers before the rows stream, and costs
+    less than sorting here). Rows are handled a batch at a time with C-level helpers (zip, compress,
     map over bound methods), never one by one in Python code. The draw ids of the `watch` entities
     (someone must recuse from them) are noted on the way. The ids are unique: credit code,
     registration number and local id are unique columns of the directory (entity_key)."""
     excluded = excluded_entity_ids(session, task, recheck_days)
-    stmt = sa.select(entity_key(), E.id, stratum_of(task)).where(*scope_conditions(task),
-                                                                strata_condition(task, keys))
-    ordered = session.get_bind().dialect.name == "sqlite"
-    if ordered:
-        stmt = stmt.order_by(stratum_of(task), entity_key())
+    key = entity_key()
+    in_byte_order = key.collate("C") if session.get_bind().dialect.name == "postgresql" else key
+    by_stratum = () if task.sampling["stratify_by"] == "none" else (stratum_of(task),)  # (not by a constant)
+    stmt = (sa.select(key, E.id, stratum_of(task)).where(*scope_conditions(task), strata_condition(task, keys))
+            .order_by(*by_stratum, in_byte_order))
     population = Population(ids={k: [] for k in keys}, entity_ids={k: array("q") for k in keys})
     for rows in stream_rows(session, stmt):
         ids, entity_ids, strata = zip(*rows)
@@ -170,8 +170,8 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
                 continue
         if watch and not watch.isdisjoint(entity_ids):
             population.watched.update(compress(zip(entity_ids, ids), map(watch.__contains__, entity_ids)))
-        if strata[0] == strata[-1] and (ordered or strata.count(strata[0]) == len(strata)):
-            population.ids[strata[0]].extend(ids)  # (SQLite: nearly every batch holds one stratum)
+        if strata[0] == strata[-1]:  # (ordered: nearly every batch holds one stratum)
+            population.ids[strata[0]].extend(ids)
             population.entity_ids[strata[0]].extend(entity_ids)
             continue
         for stratum in set(strata):
@@ -180,10 +180,11 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
             population.entity_ids[stratum].extend(compress(entity_ids, mine))
     for stratum in keys:
         ids = population.ids[stratum]
-        if ordered and ids == sorted(ids):  # (cheap on sorted input; guards the frame's alignment)
+        if ids == sorted(ids):  # (cheap on sorted input)
             continue
-        # an argsort: its comparisons are the ids' (a plain string sort), and both columns are then
-        # permuted by C-level maps (a dict from id to directory id measured twice as slow)
+        # Not byte order after all (a database collating otherwise): sort here, keeping the frame
+        # aligned. An argsort: its comparisons are the ids' (a plain string sort), and both columns
+        # are then permuted by C-level maps (a dict from id to directory id measured twice as slow).
         order = sorted(range(len(ids)), key=ids.__getitem__)
         population.ids[stratum] = list(map(ids.__getitem__, order))
         population.entity_ids[stratum] = array("q", map(population.entity_ids[stratum].__getitem__, order))

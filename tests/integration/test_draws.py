@@ -230,6 +230,31 @@ def test_a_recused_inspector_is_never_on_that_targets_team(draw_world: DrawWorld
     assert record["recusals"][row["target"]] == sorted(f"I{i}" for i in conflicted)
 
 
+def test_the_population_comes_out_the_same_when_the_database_returns_it_unordered(
+        draw_world: DrawWorld, monkeypatch: pytest.MonkeyPatch):
+    import random
+
+    from backend.directory.reference import load_references
+    from backend.draws import population
+    from backend.tasks.model import Task
+    from backend.tasks.validation import stratum_keys
+
+    task_id = draw_world.create(task_body())["id"]
+    with draw_world.app.app_context():
+        task = db.session.get(Task, task_id)
+        keys = stratum_keys(task.sampling, task.scope, load_references(db.session).risk_classes)
+        ordered = population.collect(db.session, task, keys, 365)
+        rows = [row for batch in population.stream_rows(db.session, sa.select(
+            population.entity_key(), population.E.id, population.stratum_of(task))) for row in batch]
+        random.Random(7).shuffle(rows)
+        monkeypatch.setattr(population, "stream_rows", lambda session, stmt: iter([rows[:25], rows[25:]]))
+        shuffled = population.collect(db.session, task, keys, 365)
+    assert ordered.count == len(rows) > 50
+    assert all(ids == sorted(ids) for ids in ordered.ids.values())
+    assert shuffled.ids == ordered.ids
+    assert {k: list(v) for k, v in shuffled.entity_ids.items()} == {k: list(v) for k, v in ordered.entity_ids.items()}
+
+
 def test_recuse_previous_keeps_last_times_team_away(draw_world: DrawWorld):
     scope = {"description_zh": "E 类", "risk_classes": ["E"]}
     first = draw_world.create(task_body(scope=scope, window={"start": "2026-03-01", "end": "2026-03-31"}))
