@@ -43,12 +43,15 @@ def assignment_ids_of(session: Session, inspector_id: int) -> list[int]:
     return list(session.scalars(query))
 
 
+def _membership(principal: Principal, assignment_id: int | sa.ColumnElement[int]) -> sa.Select[tuple[int]]:
+    """The caller's inspector id on this assignment's team, while it can be worked on."""
+    return (sa.select(AssignmentMember.inspector_id).join(Inspector, Inspector.id == AssignmentMember.inspector_id)
+            .where(AssignmentMember.assignment_id == assignment_id, Inspector.user_id == principal.user_id,
+                   AssignmentMember.assignment_id.in_(live_assignments())))
+
+
 def _member(session: Session, principal: Principal, assignment_id: int) -> int | None:
-    """The caller's inspector id on this assignment's team, while it can be worked on: one query."""
-    return session.scalar(
-        sa.select(AssignmentMember.inspector_id).join(Inspector, Inspector.id == AssignmentMember.inspector_id)
-        .where(AssignmentMember.assignment_id == assignment_id, Inspector.user_id == principal.user_id,
-               AssignmentMember.assignment_id.in_(live_assignments())))
+    return session.scalar(_membership(principal, assignment_id))
 
 
 def own_assignment(session: Session, principal: Principal, assignment_id: int) -> int:
@@ -66,7 +69,6 @@ def own_assignment(session: Session, principal: Principal, assignment_id: int) -
 def record_open_to(session: Session, principal: Principal, record_id: uuid.UUID) -> bool | None:
     """Whether the caller may add to this check record (on the team of its assignment, which can
     still be worked on); None when there is no such record (yet: evidence may come first)."""
-    assignment_id = session.scalar(sa.select(CheckRecord.assignment_id).where(CheckRecord.id == record_id))
-    if assignment_id is None:
-        return None
-    return _member(session, principal, assignment_id) is not None
+    found = session.execute(sa.select(_membership(principal, CheckRecord.assignment_id).scalar_subquery())
+                            .where(CheckRecord.id == record_id)).first()  # one query on every upload
+    return None if found is None else found[0] is not None
