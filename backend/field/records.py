@@ -64,9 +64,9 @@ def _submit(principal: Principal, body: dict[str, Any], digest: str, free: bool)
     """Checked in a read-only unit, written in a short one: on SQLite the write lock is not held
     while the body is checked against its assignment and templates (tens of milliseconds, which
     every upload finishing meanwhile would otherwise wait for). What the write needs again (the
-    caller still on the team) is asked again inside it; the id still being free is the primary
-    key's to say. `free`: the id was just
-    looked up and not found, so the read-only unit does not ask again."""
+    caller still on the team) is asked again inside it; whether the id is still free is the
+    primary key's to say. `free`: the id was just looked up and not found, so the read-only unit
+    does not ask again."""
     record_id = uuid.UUID(body["id"])
     with read_only() as session:
         inspector_id = access.own_assignment(session, principal, body["assignment_id"])
