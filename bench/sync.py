@@ -206,7 +206,7 @@ def run_baseline(devices, drafts) -> tuple[int, float]:  # type: ignore[no-untyp
     return total, time.perf_counter() - started
 
 
-def run_sync(devices, drafts) -> tuple[int, float, list[float]]:  # type: ignore[no-untyped-def]
+def run_sync(devices, drafts) -> tuple[int, float, list[list[float]]]:  # type: ignore[no-untyped-def]
     def one(n: int) -> int:
         device, draft = devices[n], drafts[n]
         raw = json.dumps(draft.body(), ensure_ascii=False).encode()
@@ -223,21 +223,27 @@ def run_sync(devices, drafts) -> tuple[int, float, list[float]]:  # type: ignore
     started = time.perf_counter()
     with ThreadPoolExecutor(len(devices)) as pool:
         total = sum(pool.map(one, range(len(devices))))
-    return total, time.perf_counter() - started, [t for d in devices for t in d.record_latencies]
+    return total, time.perf_counter() - started, [list(d.record_latencies) for d in devices]
 
 
-def report(baseline: tuple[int, float], synced: tuple[int, float, list[float]], args: argparse.Namespace,
+def report(baseline: tuple[int, float], synced: tuple[int, float, list[list[float]]], args: argparse.Namespace,
            in_app: dict[str, list[float]]) -> None:
     base_rate = baseline[0] / baseline[1] / 1e6
     sync_rate = synced[0] / synced[1] / 1e6
-    latencies = [t * 1000 for t in synced[2]]
+    latencies = [t * 1000 for device in synced[2] for t in device]
     p50, p95 = statistics.median(latencies), percentile(latencies, 95)
+    # The first POSTs arrive all at once; the second ones each after their inspector's uploads.
+    firsts, seconds = ([device[n] * 1000 for device in synced[2] if len(device) > 1] for n in (0, -1))
     print(f"inspectors {args.inspectors}, gunicorn {args.workers} workers x {args.threads} threads, "
           f"{'PostgreSQL' if args.database_url else 'SQLite'}")
     print(f"baseline (raw POST)  {baseline[0] / 1e6:8.1f} MB in {baseline[1]:6.2f} s = {base_rate:7.2f} MB/s")
     print(f"sync (records + tus) {synced[0] / 1e6:8.1f} MB in {synced[1]:6.2f} s = {sync_rate:7.2f} MB/s "
           f"({sync_rate / base_rate:.0%} of baseline; goal >= 50%)")
     print(f"record POSTs: {len(latencies)}, p50 {p50:.0f} ms, p95 {p95:.0f} ms at the client (goal p95 < 300 ms)")
+    if firsts:
+        print(f"  first POSTs (all at once) p50 {statistics.median(firsts):.0f} ms, p95 {percentile(firsts, 95):.0f} ms;"
+              f" second POSTs (after the uploads) p50 {statistics.median(seconds):.0f} ms,"
+              f" p95 {percentile(seconds, 95):.0f} ms")
     print("in the app (access log, no queueing):")
     for kind, times in sorted(in_app.items(), key=lambda kv: -sum(kv[1])):
         print(f"  {kind:32} {len(times):5} requests, p50 {statistics.median(times):6.0f} ms, "
