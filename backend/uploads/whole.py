@@ -32,7 +32,7 @@ from backend.errors import Conflict, ValidationFailed
 from backend.evidence_store import custody, ingest
 from backend.evidence_store.sniff import MediaRejected
 from backend.policy import Principal
-from backend.uploads import lifecycle, partials, services
+from backend.uploads import partials, services
 from backend.uploads.errors import BadUploadRequest, ChecksumMismatch
 from backend.uploads.metadata import Declared, declared
 from backend.uploads.model import State, Upload
