@@ -135,7 +135,7 @@ def submit(principal: Principal, body: Any) -> tuple[dict[str, Any], int]:
         return _submit(principal, body, digest, free)
     except IntegrityError:
         db.session.rollback()
-        with unit_of_work() as session:  # a concurrent duplicate won: answer as a replay
+        with read_only() as session:  # a concurrent duplicate won: answer as a replay (nothing to write)
             existing = session.get(CheckRecord, uuid.UUID(body["id"]))
             if existing is None:
                 raise
