@@ -25,17 +25,25 @@ APP = ROOT / "backend" / "static" / "app"
 CHROMIUM = "/usr/bin/chromium"
 
 
+PWA = ROOT / "pwa"
+
+
+def npm_with_packages(why: str) -> str:
+    """npm, with pwa/node_modules installed from the lock file (npm ci) when missing; skips `why` without npm."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip(why)
+    if not (PWA / "node_modules").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PWA, check=True, capture_output=True)
+    return npm
+
+
 @pytest.fixture(scope="session")
 def built_app() -> Path:
     """The built app; built here (npm ci, npm run build) when missing and npm is available."""
     if not (APP / "index.html").exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("the field app is not built and npm is not installed")
-        pwa = ROOT / "pwa"
-        if not (pwa / "node_modules").exists():
-            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=pwa, check=True, capture_output=True)
-        subprocess.run([npm, "run", "build"], cwd=pwa, check=True, capture_output=True)
+        npm = npm_with_packages("the field app is not built and npm is not installed")
+        subprocess.run([npm, "run", "build"], cwd=PWA, check=True, capture_output=True)
     return APP
 
 

@@ -4,23 +4,17 @@ the SQLite pass of this tier, and `make test` covers them like every other tier.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-PWA = Path(__file__).resolve().parents[2] / "pwa"
+from tests.pwa.conftest import PWA, npm_with_packages
 
 
 def test_the_field_apps_unit_tests_pass(engine_kind: str) -> None:
     if engine_kind != "sqlite":
         pytest.skip("no database involved: run once, on the SQLite pass")
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed")
-    if not (PWA / "node_modules").exists():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PWA, check=True, capture_output=True)
+    npm = npm_with_packages("npm is not installed")
     result = subprocess.run([npm, "test", "--", "--reporter=dot"], cwd=PWA, capture_output=True, text=True,
                             timeout=600, env={**os.environ, "CI": "1", "NO_COLOR": "1"})
     assert result.returncode == 0, (result.stdout[-6000:] + result.stderr[-3000:])
