@@ -128,14 +128,20 @@ def stream_rows(session: Session, stmt: sa.Select) -> Iterator[list[tuple]]:
     if not psycopg.capabilities.has_stream_chunked():
         yield from _fetched(raw.cursor(name="ssgk_draw_population"), sql)
         return
+    # A read left early (an error in the caller) makes psycopg cancel the running query, and a
+    # cancelled statement aborts the whole transaction: the savepoint keeps it usable.
+    connection.exec_driver_sql("SAVEPOINT ssgk_population")
     cursor = raw.cursor()
     rows = cursor.stream(sql, size=_BATCH)
+    finished = False
     try:
         while batch := list(islice(rows, _BATCH)):
             yield batch
+        finished = True
     finally:
-        rows.close()  # (a batch not taken: the query is cancelled and the connection left usable)
+        rows.close()
         cursor.close()
+        connection.exec_driver_sql(("RELEASE" if finished else "ROLLBACK TO") + " SAVEPOINT ssgk_population")
 
 
 def _fetched(cursor, sql: str) -> Iterator[list[tuple]]:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """Reading a draw's population on PostgreSQL: in libpq's chunked mode, or through a named cursor
 when the libpq is older than 17. Both give the same rows in the same batches, and a read left
-early leaves the transaction usable."""
+early, while the server is still producing rows, leaves the transaction usable."""
 from __future__ import annotations
 
 import pytest
@@ -17,6 +17,15 @@ ROWS = 45_000  # more than two batches
 
 def numbers() -> sa.Select:
     return sa.select(sa.func.generate_series(1, ROWS).label("n"), sa.literal("x").label("s"))
+
+
+def numbers_slow_after_the_first_batch() -> sa.Select:
+    """The server is still busy (asleep) past the first batch when the reader leaves, so leaving
+    cancels a running query, whatever the timing. Row 30,000: the first batch's rows have been
+    flushed to the client long before."""
+    slow = "CASE WHEN n = 30000 THEN (SELECT 'x' FROM pg_sleep(30)) ELSE 'x' END"
+    return sa.select(sa.literal_column("n"), sa.literal_column(slow)).select_from(
+        sa.text(f"generate_series(1, {ROWS}) AS n"))
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +54,7 @@ def test_every_row_arrives_once_in_batches_of_the_set_size(app: Flask, chunked: 
 
 def test_a_read_left_after_one_batch_leaves_the_transaction_usable(app: Flask, chunked: bool) -> None:
     with app.app_context():
-        rows = population.stream_rows(db.session, numbers())
+        rows = population.stream_rows(db.session, numbers_slow_after_the_first_batch())
         assert len(next(rows)) == population._BATCH
         rows.close()
         assert db.session.scalar(sa.text("SELECT 41 + 1")) == 42
