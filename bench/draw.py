@@ -314,7 +314,7 @@ def _profiled(fn, *args, **kwargs):
 
     profile = cProfile.Profile()
     result = profile.runcall(fn, *args, **kwargs)
-    pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(18)
+    pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "18")))
     return result
 
 

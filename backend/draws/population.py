@@ -2,7 +2,7 @@
 
 Eligible: supervised by a department of the task, inside its scope filters, not out of the
 register (closed, deregistered, revoked, cancelled, moved out are never drawn), and not
-excluded because of earlier tasks for one of the same items (`excluded_entity_ids`):
+excluded because of earlier tasks for one of the same items (`excluded_query`):
 
 - in another task still open (drawn, not closed), or
 - "checked" within `DRAW_RECHECK_EXCLUSION_DAYS` before this task's window: until results exist
@@ -15,9 +15,11 @@ at a time: a million rows cost a plain SELECT plus well under a second.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from itertools import compress, islice
 from operator import not_
 
@@ -80,16 +82,24 @@ def current_assignments() -> sa.ColumnElement[bool]:
                               DrawCancellation.commitment_id == DrawReveal.commitment_id)
 
 
-def excluded_entity_ids(session: Session, task: Task, recheck_days: int) -> set[int]:
+def excluded_query(task: Task, recheck_days: int) -> sa.Select[tuple[int]]:
+    """Directory ids excluded by earlier tasks for one of the same items (see the module's text)."""
     cutoff = task.window_start - timedelta(days=recheck_days)
     others = sa.select(Task.id).where(Task.id != task.id)
-    rows = session.scalars(
-        sa.select(Assignment.entity_id).distinct()
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskItem, TaskItem.task_id == Assignment.task_id)
-        .where(Assignment.task_id.in_(others), TaskItem.item_id.in_([i.item_id for i in task.items]),
-               current_assignments(), sa.or_(Task.status == "drawn", Assignment.window_end >= cutoff)))
-    return set(rows)
+    return (sa.select(Assignment.entity_id).distinct()
+            .join(Task, Task.id == Assignment.task_id)
+            .join(TaskItem, TaskItem.task_id == Assignment.task_id)
+            .where(Assignment.task_id.in_(others), TaskItem.item_id.in_([i.item_id for i in task.items]),
+                   current_assignments(), sa.or_(Task.status == "drawn", Assignment.window_end >= cutoff)))
+
+
+def population_query(task: Task, keys: list[str], postgresql: bool) -> sa.Select[tuple[str, int, str]]:
+    """(draw id, directory id, stratum) of every entity in scope, by stratum then id in byte order."""
+    key = entity_key()
+    in_byte_order = key.collate("C") if postgresql else key
+    by_stratum = () if task.sampling["stratify_by"] == "none" else (stratum_of(task),)  # (not by a constant)
+    return (sa.select(key, E.id, stratum_of(task)).where(*scope_conditions(task), strata_condition(task, keys))
+            .order_by(*by_stratum, in_byte_order))
 
 
 @dataclass
@@ -97,11 +107,19 @@ class Population:
     ids: dict[str, list[str]] = field(default_factory=dict)  # stratum -> draw ids in byte order
     entity_ids: dict[str, array] = field(default_factory=dict)  # stratum -> directory ids, aligned
     excluded: int = 0
-    watched: dict[int, str] = field(default_factory=dict)  # directory id -> draw id, for entities asked about
 
     @property
     def count(self) -> int:
         return sum(len(ids) for ids in self.ids.values())
+
+    def draw_ids_of(self, entity_ids: Collection[int]) -> dict[int, str]:
+        """Directory id -> draw id, for those of `entity_ids` in the population (C-level scans)."""
+        wanted = entity_ids if isinstance(entity_ids, (set, frozenset)) else set(entity_ids)
+        found: dict[int, str] = {}
+        for stratum, frame in self.entity_ids.items():
+            if wanted and not wanted.isdisjoint(frame):
+                found.update(compress(zip(frame, self.ids[stratum]), map(wanted.__contains__, frame)))
+        return found
 
 
 def stream_rows(session: Session, stmt: sa.Select) -> Iterator[list[tuple]]:
@@ -153,22 +171,45 @@ def _fetched(cursor, sql: str) -> Iterator[list[tuple]]:  # type: ignore[no-unty
         cursor.close()
 
 
-def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
-            watch: frozenset[int] = frozenset()) -> Population:
+def collect(session: Session, task: Task, keys: list[str], recheck_days: int) -> Population:
     """Every stratum in one scan, each stratum's ids in byte order with their directory ids aligned.
 
     The database returns the rows by (stratum, id), the ids in byte order: SQLite's BINARY
     collation, PostgreSQL's "C" (its sort runs in parallel workers before the rows stream, and costs
-    less than sorting here). Rows are handled a batch at a time with C-level helpers (zip, compress,
-    map over bound methods), never one by one in Python code. The draw ids of the `watch` entities
-    (someone must recuse from them) are noted on the way. The ids are unique: credit code,
-    registration number and local id are unique columns of the directory (entity_key)."""
-    excluded = excluded_entity_ids(session, task, recheck_days)
-    key = entity_key()
-    in_byte_order = key.collate("C") if session.get_bind().dialect.name == "postgresql" else key
-    by_stratum = () if task.sampling["stratify_by"] == "none" else (stratum_of(task),)  # (not by a constant)
-    stmt = (sa.select(key, E.id, stratum_of(task)).where(*scope_conditions(task), strata_condition(task, keys))
-            .order_by(*by_stratum, in_byte_order))
+    less than sorting here). The ids are unique: credit code, registration number and local id are
+    unique columns of the directory (entity_key)."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    return _read(session, excluded_query(task, recheck_days), population_query(task, keys, postgresql), keys)
+
+
+def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_days: int
+                      ) -> Callable[[], Population]:
+    """collect(), started now; the function returned waits for it and gives its population.
+
+    On PostgreSQL the read runs in a thread, on a connection of its own: the server scans, joins
+    and sorts for most of a second before the first of a million rows, and meanwhile the caller's
+    own queries (inspectors, recusals) run. Its own transaction sees what the caller's would: in
+    READ COMMITTED each statement reads a snapshot of its own, and the caller has written nothing
+    yet. Elsewhere (SQLite: one file, no such parallel work) it runs in the caller's session."""
+    if session.get_bind().dialect.name != "postgresql":
+        return partial(collect, session, task, keys, recheck_days)
+    bind = session.get_bind()
+    excluded, stmt = excluded_query(task, recheck_days), population_query(task, keys, True)  # (task is not shared)
+
+    def read() -> Population:
+        with Session(bind) as own, own.begin():
+            return _read(own, excluded, stmt, keys)
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw-population")
+    future = pool.submit(read)
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def _read(session: Session, excluded_stmt: sa.Select, stmt: sa.Select, keys: list[str]) -> Population:
+    """Rows are handled a batch at a time with C-level helpers (zip, compress, map over bound
+    methods), never one by one in Python code."""
+    excluded = set(session.scalars(excluded_stmt))
     population = Population(ids={k: [] for k in keys}, entity_ids={k: array("q") for k in keys})
     for rows in stream_rows(session, stmt):
         ids, entity_ids, strata = zip(*rows)
@@ -178,8 +219,6 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
             ids, entity_ids, strata = (tuple(compress(column, keep)) for column in (ids, entity_ids, strata))
             if not ids:
                 continue
-        if watch and not watch.isdisjoint(entity_ids):
-            population.watched.update(compress(zip(entity_ids, ids), map(watch.__contains__, entity_ids)))
         if strata[0] == strata[-1]:  # (ordered: nearly every batch holds one stratum)
             population.ids[strata[0]].extend(ids)
             population.entity_ids[strata[0]].extend(entity_ids)

@@ -34,7 +34,7 @@ from backend.draws import verify as v
 from backend.draws.assignments import store_assignments
 from backend.draws.model import DrawCancellation, DrawCommitment, DrawReveal
 from backend.draws.params import context, draw_params, utc_text
-from backend.draws.population import collect
+from backend.draws.population import collect_meanwhile
 from backend.draws.staffing import check_capacity, collect_inspectors, recusal_sources, recusals
 from backend.errors import Conflict, ValidationFailed
 from backend.policy import Principal, ensure
@@ -115,10 +115,10 @@ def commit(principal: Principal, task_id: int, data: dict[str, Any], *, now: dat
         _refuse_overlap(session, task)
         keys = stratum_keys(task.sampling, task.scope, load_references(session).risk_classes)
         params = draw_params(task, keys)
+        population_when_read = collect_meanwhile(session, task, keys, current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])
         inspectors = collect_inspectors(session, task)
         sources = recusal_sources(session, task, inspectors)
-        population = collect(session, task, keys, current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"],
-                             frozenset(sources))
+        population = population_when_read()
         targets = sum(_quotas(params, population.ids).values())
         check_capacity(inspectors, params["staffing"], params["team_size"], params["workload_cap"], targets)
         sequence = 1 + (session.scalar(sa.select(sa.func.max(DrawCommitment.sequence))

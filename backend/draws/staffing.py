@@ -89,8 +89,8 @@ def recusal_sources(session: Session, task: Task, inspectors: list[dict[str, Any
 
 def recusals(sources: dict[int, set[int]], population: Population) -> dict[str, list[str]]:
     """The record's recusals: draw id of each entity of the population -> recused inspector ids."""
-    return {population.watched[e]: sorted(inspector_key(i) for i in ids)
-            for e, ids in sources.items() if e in population.watched}
+    draw_ids = population.draw_ids_of(sources.keys())
+    return {draw_ids[e]: sorted(inspector_key(i) for i in ids) for e, ids in sources.items() if e in draw_ids}
 
 
 def check_capacity(inspectors: list[dict[str, Any]], staffing: dict[str, int], team_size: int,
