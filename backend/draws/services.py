@@ -29,7 +29,7 @@ from backend.catalog.services import actor_id
 from backend.db import unit_of_work, utcnow
 from backend.directory.confirmations import KINDS, require_fresh_confirmation
 from backend.directory.reference import load_references
-from backend.draws import storage
+from backend.draws import ranking, storage
 from backend.draws import verify as v
 from backend.draws.assignments import store_assignments
 from backend.draws.model import DrawCancellation, DrawCommitment, DrawReveal
@@ -174,7 +174,8 @@ def _stored_announcement(commitment: DrawCommitment) -> tuple[bytes, dict[str, A
 
 def _drawn_fields(announcement: dict[str, Any], commitment: DrawCommitment, value: str) -> dict[str, Any]:
     try:
-        return v.reveal_fields(announcement, commitment.secret, value, bytes.fromhex(commitment.announcement_digest))
+        return v.reveal_fields(announcement, commitment.secret, value, bytes.fromhex(commitment.announcement_digest),
+                               select=ranking.select_strata)
     except v.TeamFormationError as exc:
         raise ValidationFailed(f"No team can be formed for target {exc.target}: {exc.reason}. Nothing was drawn; "
                                "a redraw (with a reason) can change the staffing.", code="draw.too_few_inspectors",

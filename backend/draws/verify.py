@@ -528,7 +528,24 @@ def select_stratum(seed: bytes, stratum: str, ids, quota: int, algorithm: str = 
     ids = ids if isinstance(ids, list) else list(ids)
     if algorithm == ALGORITHM_V2 and 0 < quota and 4 * quota < len(ids):
         ids = _below_bound(seed, stratum, ids, quota)
+    return smallest_ranked(seed, stratum, ids, quota, algorithm)
+
+
+def smallest_ranked(seed: bytes, stratum: str, ids: list, quota: int, algorithm: str = ALGORITHM) -> list:
+    """The `quota` ids of smallest rank, in rank order."""
     return [i for _, i in heapq.nsmallest(quota, zip(_entity_ranks(seed, stratum, ids, algorithm), ids))]
+
+
+def first_rank_bound(quota: int, count: int, want: int | None = None) -> int:
+    """The first bound _below_bound tries: about `want` (by default quota + 1/8 + 64) of `count`
+    uniform keys fall below it."""
+    return (1 << 256) * (quota + quota // 8 + 64 if want is None else want) // count
+
+
+def ids_below(seed: bytes, stratum: str, ids: list, bound: int) -> list:
+    """The ids whose version-2 rank key, read as a big-endian integer, is below `bound`, in list order."""
+    limit = bound.to_bytes(32, "big")
+    return list(itertools.compress(ids, map(limit.__gt__, _ranks2(seed, "entity", stratum, ids))))
 
 
 def _below_bound(seed: bytes, stratum: str, ids: list, quota: int, want: int | None = None) -> list:
@@ -538,11 +555,9 @@ def _below_bound(seed: bytes, stratum: str, ids: list, quota: int, want: int | N
     keys are uniform, so about `want` of n fall below want/n of the range, and filtering with a
     C-level comparison spares the heap a Python step per id. A bound that catches fewer than
     `quota` (a many-sigma accident) is doubled."""
-    want = quota + quota // 8 + 64 if want is None else want
-    bound = (1 << 256) * want // len(ids)
+    bound = first_rank_bound(quota, len(ids), want)
     while bound < 1 << 256:
-        limit = bound.to_bytes(32, "big")
-        below = list(itertools.compress(ids, map(limit.__gt__, _ranks2(seed, "entity", stratum, ids))))
+        below = ids_below(seed, stratum, ids, bound)
         if len(below) >= quota:
             return below
         bound *= 2
@@ -745,12 +760,18 @@ def _inputs(inputs: dict, presorted: bool = False) -> tuple:
             "recusals": normalise_recusals(inputs.get("recusals", {}))}, digests
 
 
-def run_draw(norm: dict, secret_hex: str, randomness: str, pop_digest: bytes) -> dict:
-    """The draw proper, from normalised inputs and their population digest."""
+def select_strata(seed: bytes, population: dict, quotas: dict, algorithm: str = ALGORITHM) -> dict:
+    """Stratum -> select_stratum() of it."""
+    return {k: select_stratum(seed, k, population[k], quotas[k], algorithm) for k in population}
+
+
+def run_draw(norm: dict, secret_hex: str, randomness: str, pop_digest: bytes, select=None) -> dict:
+    """The draw proper, from normalised inputs and their population digest. `select`: a function
+    that gives exactly what select_strata gives, computed otherwise (the server's, on two cores)."""
     population, params, algorithm = norm["population"], norm["params"], norm["algorithm"]
     seed = derive_seed(secret_hex, randomness, pop_digest, algorithm)
     quotas = compute_quotas(params, {k: len(ids) for k, ids in population.items()}, seed, algorithm)
-    selected = {k: select_stratum(seed, k, population[k], quotas[k], algorithm) for k in population}
+    selected = (select or select_strata)(seed, population, quotas, algorithm)
     return {"seed": seed.hex(), "quotas": quotas, "selected": selected,
             "teams": form_teams(seed, selected, norm["inspectors"], norm["recusals"], params, algorithm)}
 
@@ -788,16 +809,17 @@ def build_announcement(inputs: dict, *, presorted: bool = False) -> dict:
 
 
 def reveal_fields(announcement: dict, secret_hex: str, randomness_value: str,
-                  ann_digest: bytes | None = None) -> dict:
+                  ann_digest: bytes | None = None, select=None) -> dict:
     """What a record adds to its announcement once the secret is revealed and the randomness known.
 
-    `announcement` must come from build_announcement (it is trusted: the server's own, frozen one)."""
+    `announcement` must come from build_announcement (it is trusted: the server's own, frozen one).
+    `select`: see run_draw."""
     ann_digest = announcement_digest(announcement) if ann_digest is None else ann_digest
     strata, algorithm = announcement["population"]["strata"], announcement["algorithm"]
     norm = {"algorithm": algorithm, "population": {k: s["ids"] for k, s in strata.items()},
             "params": announcement["params"],
             "inspectors": announcement["inspectors"], "recusals": announcement["recusals"]}
-    drawn = run_draw(norm, secret_hex, randomness_value, bytes.fromhex(announcement["population"]["digest"]))
+    drawn = run_draw(norm, secret_hex, randomness_value, bytes.fromhex(announcement["population"]["digest"]), select)
     return {"public_randomness": {**announcement["public_randomness"], "value": randomness_value},
             "server_commitment": commitment_hex(secret_hex, ann_digest, algorithm),
             "server_secret": secret_hex.lower(),
