@@ -16,6 +16,7 @@ import gc
 import hashlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -127,27 +128,33 @@ def commit(principal: Principal, task_id: int, data: dict[str, Any], *, now: dat
                                 .where(DrawCommitment.task_id == task.id, DrawCommitment.sequence == sequence - 1))
         source = {"available_at": utc_text(randomness["available_at"]), "kind": randomness["kind"],
                   "source": randomness["source"]}
-        announcement = v.build_announcement({
-            "task_no": task.number, "params": params, "population": population.ids, "inspectors": inspectors,
-            "recusals": recusals(sources, population), "public_randomness": source,
-            "context": context(task, sequence, now, excluded=population.excluded, redraw_reason=reason,
-                               recheck_days=current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])},
-            presorted=True)  # collect() gives each stratum sorted; the directory's keys are unique columns
-        head, middle, tail = v.canonical_parts(announcement)
-        digest = hashlib.sha256(head)
-        digest.update(middle)
-        digest.update(tail)
-        secret = v.new_server_secret()
-        row = DrawCommitment(
-            task_id=task.id, sequence=sequence, algorithm=v.ALGORITHM, announcement_head=head.decode("utf-8"),
-            population_gz=storage.pack(middle), population_bytes=len(middle), announcement_tail=tail.decode("utf-8"),
-            announcement_digest=digest.hexdigest(), population_digest=announcement["population"]["digest"],
-            commitment=v.commitment_hex(secret, digest.digest()), secret=secret,
-            frame_gz=storage.encode_frame(population.entity_ids), randomness_kind=randomness["kind"],
-            randomness_source=randomness["source"], randomness_available_at=randomness["available_at"],
-            eligible_count=population.count, excluded_count=population.excluded, target_count=targets,
-            stratum_count=len(keys), inspector_count=sum(1 for i in inspectors if i["eligible"]),
-            committed_by=actor_id(principal), committed_at=now)
+        # zlib lets go of the GIL while it compresses: the frame and then the population are
+        # compressed in threads while this one builds and hashes the announcement.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="draw-compress") as compressing:
+            frame_gz = compressing.submit(storage.encode_frame, population.entity_ids)
+            announcement = v.build_announcement({
+                "task_no": task.number, "params": params, "population": population.ids, "inspectors": inspectors,
+                "recusals": recusals(sources, population), "public_randomness": source,
+                "context": context(task, sequence, now, excluded=population.excluded, redraw_reason=reason,
+                                   recheck_days=current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])},
+                presorted=True)  # collect() gives each stratum sorted; the directory's keys are unique columns
+            head, middle, tail = v.canonical_parts(announcement)
+            population_gz = compressing.submit(storage.pack, middle)
+            digest = hashlib.sha256(head)
+            digest.update(middle)
+            digest.update(tail)
+            secret = v.new_server_secret()
+            row = DrawCommitment(
+                task_id=task.id, sequence=sequence, algorithm=v.ALGORITHM, announcement_head=head.decode("utf-8"),
+                population_gz=population_gz.result(), population_bytes=len(middle),
+                announcement_tail=tail.decode("utf-8"),
+                announcement_digest=digest.hexdigest(), population_digest=announcement["population"]["digest"],
+                commitment=v.commitment_hex(secret, digest.digest()), secret=secret,
+                frame_gz=frame_gz.result(), randomness_kind=randomness["kind"],
+                randomness_source=randomness["source"], randomness_available_at=randomness["available_at"],
+                eligible_count=population.count, excluded_count=population.excluded, target_count=targets,
+                stratum_count=len(keys), inspector_count=sum(1 for i in inspectors if i["eligible"]),
+                committed_by=actor_id(principal), committed_at=now)
         session.add(row)
         task.status, task.updated_at = "committed", now
         session.flush()
