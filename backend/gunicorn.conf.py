@@ -78,6 +78,15 @@ access_log_format = (
     '"remote_addr": "%(h)s", "user_agent": "%(a)s"}'
 )
 
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """In each worker, once it has loaded the app: its startup heap leaves the collector's full passes."""
+    from backend import freeze_startup_heap
+
+    freeze_startup_heap()
+
+
 # No shared control socket ($HOME/.gunicorn/gunicorn.ctl in gunicorn 25+): two servers on one
 # machine (make run beside the e2e tests) would fight over it, and nothing here uses gunicornc.
 control_socket_disable = True

@@ -262,6 +262,7 @@ def make_app(url: str):
 def phase(name: str, url: str, task_id: int, out: str) -> dict:
     import sqlalchemy as sa
 
+    from backend import freeze_startup_heap
     from backend.db import db
     from backend.draws import queries
     from backend.draws import services as draws
@@ -271,6 +272,7 @@ def phase(name: str, url: str, task_id: int, out: str) -> dict:
     from backend.tasks.model import Task
 
     app = make_app(url)
+    freeze_startup_heap()  # as each gunicorn worker does once it has loaded the app
     system = Principal(0, "bench", 0, None, frozenset({"system_admin"}))
     now = datetime.now(timezone.utc)
     with app.test_request_context():
