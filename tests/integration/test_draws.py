@@ -195,6 +195,10 @@ def test_entities_out_of_the_register_recently_checked_or_in_an_open_task_are_no
     committed = draw_world.commit(second["id"])
     assert len(gone) == 2 and committed["eligible_count"] == 2  # the 2 E: D in an open task, deregistered never
     assert committed["target_count"] == 2
+    with app.app_context():  # the announcement counts the D as excluded; the deregistered were never in scope
+        counted = db.session.scalar(sa.text("SELECT excluded_count FROM draw_commitment WHERE task_id = :t"),
+                                    {"t": second["id"]})
+    assert counted == len(d_class) > 0
 
 
 def test_a_closed_task_long_past_no_longer_excludes_its_targets(draw_world: DrawWorld):
