@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from itertools import compress, islice
+from operator import not_
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -92,23 +93,13 @@ def excluded_query(task: Task, recheck_days: int) -> sa.Select[tuple[int]]:
                    current_assignments(), sa.or_(Task.status == "drawn", Assignment.window_end >= cutoff)))
 
 
-def population_query(task: Task, keys: list[str], excluded: sa.Select[tuple[int]], postgresql: bool
-                     ) -> sa.Select[tuple[str, int, str]]:
-    """(draw id, directory id, stratum) of every entity in scope and not excluded, by stratum then
-    id in byte order. The database leaves out the excluded (a hashed subplan: a few thousand ids
-    against a million rows, in the parallel workers), so the client never handles them."""
+def population_query(task: Task, keys: list[str], postgresql: bool) -> sa.Select[tuple[str, int, str]]:
+    """(draw id, directory id, stratum) of every entity in scope, by stratum then id in byte order."""
     key = entity_key()
     in_byte_order = key.collate("C") if postgresql else key
     by_stratum = () if task.sampling["stratify_by"] == "none" else (stratum_of(task),)  # (not by a constant)
-    return (sa.select(key, E.id, stratum_of(task))
-            .where(*scope_conditions(task), strata_condition(task, keys), E.id.not_in(excluded))
+    return (sa.select(key, E.id, stratum_of(task)).where(*scope_conditions(task), strata_condition(task, keys))
             .order_by(*by_stratum, in_byte_order))
-
-
-def excluded_count_query(task: Task, keys: list[str], excluded: sa.Select[tuple[int]]) -> sa.Select[tuple[int]]:
-    """How many entities in scope the exclusions leave out (the announcement's excluded_count)."""
-    return (sa.select(sa.func.count()).select_from(E)
-            .where(*scope_conditions(task), strata_condition(task, keys), E.id.in_(excluded)))
 
 
 @dataclass
@@ -187,12 +178,8 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int) ->
     collation, PostgreSQL's "C" (its sort runs in parallel workers before the rows stream, and costs
     less than sorting here). The ids are unique: credit code, registration number and local id are
     unique columns of the directory (entity_key)."""
-    return _read(session, *_queries(task, keys, recheck_days, session.get_bind().dialect.name == "postgresql"), keys)
-
-
-def _queries(task: Task, keys: list[str], recheck_days: int, postgresql: bool) -> tuple[sa.Select, sa.Select]:
-    excluded = excluded_query(task, recheck_days)
-    return excluded_count_query(task, keys, excluded), population_query(task, keys, excluded, postgresql)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    return _read(session, excluded_query(task, recheck_days), population_query(task, keys, postgresql), keys)
 
 
 def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_days: int
@@ -201,18 +188,17 @@ def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_day
 
     On PostgreSQL the read runs in a thread, on a connection of its own: the server scans, joins
     and sorts for most of a second before the first of a million rows, and meanwhile the caller's
-    own queries (inspectors, recusals) run. The caller has written nothing yet, so the read sees
-    what the caller's transaction would; it is REPEATABLE READ, so that its count of exclusions
-    and its population come from one snapshot. Elsewhere (SQLite: one file, no such parallel work)
-    it runs in the caller's session."""
+    own queries (inspectors, recusals) run. Its own transaction sees what the caller's would: in
+    READ COMMITTED each statement reads a snapshot of its own, and the caller has written nothing
+    yet. Elsewhere (SQLite: one file, no such parallel work) it runs in the caller's session."""
     if session.get_bind().dialect.name != "postgresql":
         return partial(collect, session, task, keys, recheck_days)
-    bind = session.get_bind().execution_options(isolation_level="REPEATABLE READ")
-    count_stmt, stmt = _queries(task, keys, recheck_days, True)  # (built here: the task is not shared)
+    bind = session.get_bind()
+    excluded, stmt = excluded_query(task, recheck_days), population_query(task, keys, True)  # (task is not shared)
 
     def read() -> Population:
         with Session(bind) as own, own.begin():
-            return _read(own, count_stmt, stmt, keys)
+            return _read(own, excluded, stmt, keys)
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw-population")
     future = pool.submit(read)
@@ -220,13 +206,19 @@ def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_day
     return future.result
 
 
-def _read(session: Session, excluded_count: sa.Select, stmt: sa.Select, keys: list[str]) -> Population:
+def _read(session: Session, excluded_stmt: sa.Select, stmt: sa.Select, keys: list[str]) -> Population:
     """Rows are handled a batch at a time with C-level helpers (zip, compress, map over bound
     methods), never one by one in Python code."""
-    population = Population(ids={k: [] for k in keys}, entity_ids={k: array("q") for k in keys},
-                            excluded=session.scalar(excluded_count) or 0)
+    excluded = set(session.scalars(excluded_stmt))
+    population = Population(ids={k: [] for k in keys}, entity_ids={k: array("q") for k in keys})
     for rows in stream_rows(session, stmt):
         ids, entity_ids, strata = zip(*rows)
+        if excluded and not excluded.isdisjoint(entity_ids):
+            keep = list(map(not_, map(excluded.__contains__, entity_ids)))
+            population.excluded += len(keep) - sum(keep)
+            ids, entity_ids, strata = (tuple(compress(column, keep)) for column in (ids, entity_ids, strata))
+            if not ids:
+                continue
         if strata[0] == strata[-1]:  # (ordered: nearly every batch holds one stratum)
             population.ids[strata[0]].extend(ids)
             population.entity_ids[strata[0]].extend(entity_ids)
