@@ -171,34 +171,38 @@ def _fetched(cursor, sql: str) -> Iterator[list[tuple]]:  # type: ignore[no-unty
         cursor.close()
 
 
-def collect(session: Session, task: Task, keys: list[str], recheck_days: int) -> Population:
+def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
+            on_stratum: Callable[[str, list[str]], None] | None = None) -> Population:
     """Every stratum in one scan, each stratum's ids in byte order with their directory ids aligned.
 
     The database returns the rows by (stratum, id), the ids in byte order: SQLite's BINARY
     collation, PostgreSQL's "C" (its sort runs in parallel workers before the rows stream, and costs
     less than sorting here). The ids are unique: credit code, registration number and local id are
-    unique columns of the directory (entity_key)."""
+    unique columns of the directory (entity_key). `on_stratum(key, ids)` is called once per
+    stratum, as soon as its ids are final, while the later strata are still being read."""
     postgresql = session.get_bind().dialect.name == "postgresql"
-    return _read(session, excluded_query(task, recheck_days), population_query(task, keys, postgresql), keys)
+    return _read(session, excluded_query(task, recheck_days), population_query(task, keys, postgresql), keys,
+                 on_stratum)
 
 
-def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_days: int
-                      ) -> Callable[[], Population]:
+def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_days: int,
+                      on_stratum: Callable[[str, list[str]], None] | None = None) -> Callable[[], Population]:
     """collect(), started now; the function returned waits for it and gives its population.
 
     On PostgreSQL the read runs in a thread, on a connection of its own: the server scans, joins
     and sorts for most of a second before the first of a million rows, and meanwhile the caller's
     own queries (inspectors, recusals) run. Its own transaction sees what the caller's would: in
     READ COMMITTED each statement reads a snapshot of its own, and the caller has written nothing
-    yet. Elsewhere (SQLite: one file, no such parallel work) it runs in the caller's session."""
+    yet. Elsewhere (SQLite: one file, no such parallel work) it runs in the caller's session.
+    `on_stratum` runs in the reading thread."""
     if session.get_bind().dialect.name != "postgresql":
-        return partial(collect, session, task, keys, recheck_days)
+        return partial(collect, session, task, keys, recheck_days, on_stratum)
     bind = session.get_bind()
     excluded, stmt = excluded_query(task, recheck_days), population_query(task, keys, True)  # (task is not shared)
 
     def read() -> Population:
         with Session(bind) as own, own.begin():
-            return _read(own, excluded, stmt, keys)
+            return _read(own, excluded, stmt, keys, on_stratum)
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw-population")
     future = pool.submit(read)
@@ -206,11 +210,14 @@ def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_day
     return future.result
 
 
-def _read(session: Session, excluded_stmt: sa.Select, stmt: sa.Select, keys: list[str]) -> Population:
+def _read(session: Session, excluded_stmt: sa.Select, stmt: sa.Select, keys: list[str],
+          on_stratum: Callable[[str, list[str]], None] | None) -> Population:
     """Rows are handled a batch at a time with C-level helpers (zip, compress, map over bound
-    methods), never one by one in Python code."""
+    methods), never one by one in Python code. The rows come grouped by stratum: one is complete
+    when the next begins."""
     excluded = set(session.scalars(excluded_stmt))
     population = Population(ids={k: [] for k in keys}, entity_ids={k: array("q") for k in keys})
+    strata_read = _Strata(population, on_stratum)
     for rows in stream_rows(session, stmt):
         ids, entity_ids, strata = zip(*rows)
         if excluded and not excluded.isdisjoint(entity_ids):
@@ -222,22 +229,56 @@ def _read(session: Session, excluded_stmt: sa.Select, stmt: sa.Select, keys: lis
         if strata[0] == strata[-1]:  # (ordered: nearly every batch holds one stratum)
             population.ids[strata[0]].extend(ids)
             population.entity_ids[strata[0]].extend(entity_ids)
+            strata_read.arrived([strata[0]])
             continue
-        for stratum in set(strata):
+        here = list(dict.fromkeys(strata))  # (in order of arrival)
+        for stratum in here:
             mine = list(map(stratum.__eq__, strata))
             population.ids[stratum].extend(compress(ids, mine))
             population.entity_ids[stratum].extend(compress(entity_ids, mine))
-    for stratum in keys:
-        ids = population.ids[stratum]
-        if ids == sorted(ids):  # (cheap on sorted input)
-            continue
-        # Not byte order after all (a database collating otherwise): sort here, keeping the frame
-        # aligned. An argsort: its comparisons are the ids' (a plain string sort), and both columns
-        # are then permuted by C-level maps (a dict from id to directory id measured twice as slow).
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        population.ids[stratum] = list(map(ids.__getitem__, order))
-        population.entity_ids[stratum] = array("q", map(population.entity_ids[stratum].__getitem__, order))
+        strata_read.arrived(here)
+    strata_read.all_read(keys)
     return population
+
+
+class _Strata:
+    """Which strata of a read are complete: each is put in byte order if it is not (a guard), then
+    handed to on_stratum, once, as soon as the next stratum's rows arrive."""
+
+    def __init__(self, population: Population, on_stratum: Callable[[str, list[str]], None] | None) -> None:
+        self.population, self.on_stratum = population, on_stratum
+        self.current: str | None = None
+        self.done: set[str] = set()
+
+    def arrived(self, strata: list[str]) -> None:
+        """A batch brought rows of these strata, in this order: all but the last are complete."""
+        for stratum in strata:
+            self.done.discard(stratum)  # (rows of a stratum already complete: a database that did not
+            #                              group them; it is completed again when all is read)
+        for stratum in (self.current, *strata[:-1]):
+            if stratum is not None and stratum != strata[-1]:
+                self._complete(stratum)
+        self.current = strata[-1]
+
+    def all_read(self, keys: list[str]) -> None:
+        for stratum in keys:  # the last one, and those without a row
+            self._complete(stratum)
+
+    def _complete(self, stratum: str) -> None:
+        if stratum in self.done:
+            return
+        self.done.add(stratum)
+        population = self.population
+        ids = population.ids[stratum]
+        if ids != sorted(ids):  # (cheap on sorted input)
+            # Not byte order after all (a database collating otherwise): sort here, keeping the frame
+            # aligned. An argsort: its comparisons are the ids' (a plain string sort), and both columns
+            # are then permuted by C-level maps (a dict from id to directory id measured twice as slow).
+            order = sorted(range(len(ids)), key=ids.__getitem__)
+            population.ids[stratum] = list(map(ids.__getitem__, order))
+            population.entity_ids[stratum] = array("q", map(population.entity_ids[stratum].__getitem__, order))
+        if self.on_stratum is not None:
+            self.on_stratum(stratum, population.ids[stratum])
 
 
 def baseline_query(task: Task) -> sa.Select[tuple[str]]:

@@ -33,6 +33,7 @@ from backend.directory.reference import load_references
 from backend.draws import ranking, storage
 from backend.draws import verify as v
 from backend.draws.assignments import store_assignments
+from backend.draws.encoding import PopulationEncoder
 from backend.draws.model import DrawCancellation, DrawCommitment, DrawReveal
 from backend.draws.params import context, draw_params, utc_text
 from backend.draws.population import collect_meanwhile
@@ -116,7 +117,9 @@ def commit(principal: Principal, task_id: int, data: dict[str, Any], *, now: dat
         _refuse_overlap(session, task)
         keys = stratum_keys(task.sampling, task.scope, load_references(session).risk_classes)
         params = draw_params(task, keys)
-        population_when_read = collect_meanwhile(session, task, keys, current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])
+        encoder = PopulationEncoder(keys)  # (each stratum is encoded as soon as it is read)
+        population_when_read = collect_meanwhile(session, task, keys, current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"],
+                                                 encoder.add)
         inspectors = collect_inspectors(session, task)
         sources = recusal_sources(session, task, inspectors)
         population = population_when_read()
@@ -128,25 +131,26 @@ def commit(principal: Principal, task_id: int, data: dict[str, Any], *, now: dat
                                 .where(DrawCommitment.task_id == task.id, DrawCommitment.sequence == sequence - 1))
         source = {"available_at": utc_text(randomness["available_at"]), "kind": randomness["kind"],
                   "source": randomness["source"]}
-        # zlib lets go of the GIL while it compresses: the frame and then the population are
-        # compressed in threads while this one builds and hashes the announcement.
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="draw-compress") as compressing:
+        # zlib lets go of the GIL while it compresses: the frame is compressed in a thread while
+        # this one builds and hashes the announcement.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw-compress") as compressing:
             frame_gz = compressing.submit(storage.encode_frame, population.entity_ids)
             announcement = v.build_announcement({
                 "task_no": task.number, "params": params, "population": population.ids, "inspectors": inspectors,
                 "recusals": recusals(sources, population), "public_randomness": source,
                 "context": context(task, sequence, now, excluded=population.excluded, redraw_reason=reason,
                                    recheck_days=current_app.config["DRAW_RECHECK_EXCLUSION_DAYS"])},
-                presorted=True)  # collect() gives each stratum sorted; the directory's keys are unique columns
-            head, middle, tail = v.canonical_parts(announcement)
-            population_gz = compressing.submit(storage.pack, middle)
+                presorted=True,  # collect() gives each stratum sorted; the directory's keys are unique columns
+                digests=encoder.digests(population.ids))
+            head, _, tail = v.canonical_parts(announcement, population=False)
+            middle, population_gz = encoder.finish(population.ids, announcement["population"]["digest"])
             digest = hashlib.sha256(head)
             digest.update(middle)
             digest.update(tail)
             secret = v.new_server_secret()
             row = DrawCommitment(
                 task_id=task.id, sequence=sequence, algorithm=v.ALGORITHM, announcement_head=head.decode("utf-8"),
-                population_gz=population_gz.result(), population_bytes=len(middle),
+                population_gz=population_gz, population_bytes=len(middle),
                 announcement_tail=tail.decode("utf-8"),
                 announcement_digest=digest.hexdigest(), population_digest=announcement["population"]["digest"],
                 commitment=v.commitment_hex(secret, digest.digest()), secret=secret,

@@ -22,6 +22,13 @@ def pack(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=LEVEL, mtime=0)
 
 
+def gzip_member(deflated: bytes, crc: int, size: int) -> bytes:
+    """A gzip file around a raw deflate stream of `size` bytes whose CRC-32 is `crc` (RFC 1952; as
+    pack() writes it: no name, mtime 0)."""
+    header = b"\x1f\x8b\x08\x00" + bytes(4) + b"\x04\x03"  # deflate, no flags, mtime 0, fastest, Unix
+    return header + deflated + crc.to_bytes(4, "little") + (size & 0xFFFFFFFF).to_bytes(4, "little")
+
+
 def unpack(data: bytes) -> bytes:
     return gzip.decompress(data)
 

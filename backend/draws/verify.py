@@ -271,10 +271,23 @@ def _canonical_population(population) -> bytes:
                     and isinstance(s["ids"], list)
                     for s in strata.values())):
         return canonical_json(population)
-    strata = b",".join(canonical_json(key) + b':{"count":' + str(s["count"]).encode() + b',"digest":'
-                       + canonical_json(s["digest"]) + b',"ids":' + _canonical_names(s["ids"]) + b"}"
+    strata = b",".join(canonical_stratum(key, s["count"], s["digest"], s["ids"])
                        for key, s in sorted(population["strata"].items()))
-    return b'{"digest":' + canonical_json(population["digest"]) + b',"strata":{' + strata + b"}}"
+    return population_opening(population["digest"]) + strata + POPULATION_CLOSING
+
+
+def canonical_stratum(key: str, count: int, digest_hex: str, ids: list) -> bytes:
+    """One stratum of the population's canonical JSON: "key":{"count":..,"digest":..,"ids":[..]}.
+    The population is population_opening() + these, in key order, joined by "," + POPULATION_CLOSING."""
+    return (canonical_json(key) + b':{"count":' + str(count).encode() + b',"digest":' + canonical_json(digest_hex)
+            + b',"ids":' + _canonical_names(ids) + b"}")
+
+
+def population_opening(digest_hex: str) -> bytes:
+    return b'{"digest":' + canonical_json(digest_hex) + b',"strata":{'
+
+
+POPULATION_CLOSING = b"}}"
 
 
 def canonical_parts(document: dict, *, population: bool = True) -> tuple:
@@ -355,16 +368,26 @@ def normalise_population(population) -> dict:
     return _population(population)[0]
 
 
-def _population(population, presorted: bool = False) -> tuple:
+def presorted_stratum_digest(key: str, ids: list) -> bytes:
+    """The digest of a stratum whose ids the caller guarantees sorted and unique (see _population),
+    the ids' names checked as build_announcement(presorted=True) checks them."""
+    return _digest_of_text(_names_text(ids, f"population of stratum {key!r}", True)[1], len(ids))
+
+
+def _population(population, presorted: bool = False, known: dict | None = None) -> tuple:
     """(normalise_population(population), stratum digests). `presorted`: the caller guarantees
     that every list is sorted and unique and that no id is in two strata (the server, whose ids
-    are unique columns of the directory, sorted as they are read); the names are still checked."""
+    are unique columns of the directory, sorted as they are read); the names are still checked.
+    `known` (with presorted only): stratum -> presorted_stratum_digest() already computed."""
     if not isinstance(population, dict) or not population:
         raise InvalidDrawInput("population must map at least one stratum to a list of ids")
     keys = [_name(k, "stratum key") for k in population]
     out, digests = {}, {}
     for key in utf8_sorted(keys):
         given = population[key]
+        if presorted and known and key in known:
+            out[key], digests[key] = given, known[key]
+            continue
         ids, text = _names_text(given, f"population of stratum {key!r}", presorted)
         repeat = None if ids is given else _first_repeat(ids)  # (the list itself comes back when increasing)
         if repeat is not None:
@@ -750,10 +773,10 @@ def normalise_inputs(inputs: dict) -> dict:
     return _inputs(inputs)[0]
 
 
-def _inputs(inputs: dict, presorted: bool = False) -> tuple:
-    """(normalise_inputs(inputs), the stratum digests), see _population for `presorted`."""
+def _inputs(inputs: dict, presorted: bool = False, known: dict | None = None) -> tuple:
+    """(normalise_inputs(inputs), the stratum digests), see _population for `presorted` and `known`."""
     algorithm = _algorithm(inputs.get("algorithm", ALGORITHM))
-    population, digests = _population(inputs.get("population"), presorted)
+    population, digests = _population(inputs.get("population"), presorted, known)
     return {"algorithm": algorithm, "population": population,
             "params": normalise_params(inputs.get("params"), population),
             "inspectors": normalise_inspectors(inputs.get("inspectors", [])),
@@ -786,12 +809,13 @@ def compute_draw(inputs: dict) -> dict:
             **drawn}
 
 
-def build_announcement(inputs: dict, *, presorted: bool = False) -> dict:
+def build_announcement(inputs: dict, *, presorted: bool = False, digests: dict | None = None) -> dict:
     """What the commitment binds, published BEFORE the public randomness exists (no secret, no value).
 
     presorted=True: the caller guarantees that each stratum's ids are sorted and unique and in no
-    other stratum (the server's own population); they are then not checked for that again."""
-    norm, digests = _inputs(inputs, presorted)
+    other stratum (the server's own population); they are then not checked for that again.
+    `digests` (with presorted): stratum -> presorted_stratum_digest(), where already computed."""
+    norm, digests = _inputs(inputs, presorted, digests)
     randomness = {k: v for k, v in _obj(inputs.get("public_randomness")).items() if k != "value"}
     _name(randomness.get("source"), "public randomness source")
     announcement = {"algorithm": norm["algorithm"], "task_no": _name(inputs.get("task_no"), "task_no"),
