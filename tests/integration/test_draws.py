@@ -252,10 +252,12 @@ def test_the_population_comes_out_the_same_when_the_database_returns_it_unordere
             population.entity_key(), population.E.id, population.stratum_of(task))) for row in batch]
         random.Random(7).shuffle(rows)
         monkeypatch.setattr(population, "stream_rows", lambda session, stmt: iter([rows[:25], rows[25:]]))
-        shuffled = population.collect(db.session, task, keys, 365)
+        handed: dict[str, list[str]] = {}  # what on_stratum was last given for each stratum
+        shuffled = population.collect(db.session, task, keys, 365, lambda key, ids: handed.update({key: list(ids)}))
     assert ordered.count == len(rows) > 50
     assert all(ids == sorted(ids) for ids in ordered.ids.values())
     assert shuffled.ids == ordered.ids
+    assert handed == ordered.ids  # strata seen again after they seemed complete were handed over again, final
     assert {k: list(v) for k, v in shuffled.entity_ids.items()} == {k: list(v) for k, v in ordered.entity_ids.items()}
 
 
