@@ -18,13 +18,9 @@ CHUNK = 1 << 20
 LEVEL = 1  # fastest: ids compress to ~45% at level 1, barely better at 9, and 6x slower
 
 
-def pack(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=LEVEL, mtime=0)
-
-
 def gzip_member(deflated: bytes, crc: int, size: int) -> bytes:
-    """A gzip file around a raw deflate stream of `size` bytes whose CRC-32 is `crc` (RFC 1952; as
-    pack() writes it: no name, mtime 0)."""
+    """A gzip file around a raw deflate stream of `size` bytes whose CRC-32 is `crc` (RFC 1952: no
+    name, mtime 0, as gzip.compress(mtime=0) writes it)."""
     header = b"\x1f\x8b\x08\x00" + bytes(4) + b"\x04\x03"  # deflate, no flags, mtime 0, fastest, Unix
     return header + deflated + crc.to_bytes(4, "little") + (size & 0xFFFFFFFF).to_bytes(4, "little")
 
