@@ -39,8 +39,7 @@ sys.stdout.buffer.write(json.dumps(found).encode())
 
 def select_strata(seed: bytes, population: dict, quotas: dict, algorithm: str = v.ALGORITHM) -> dict:
     """verify.select_strata(seed, population, quotas, algorithm), with a helper when there are many ids."""
-    bounded = [k for k in population
-               if algorithm == v.ALGORITHM_V2 and 0 < quotas[k] and 4 * quotas[k] < len(population[k])]
+    bounded = [k for k in population if v.ranks_below_a_bound(quotas[k], len(population[k]), algorithm)]
     if sum(len(population[k]) for k in bounded) < HELPED:
         return v.select_strata(seed, population, quotas, algorithm)
     bounds = {k: v.first_rank_bound(quotas[k], len(population[k])) for k in bounded}

@@ -549,9 +549,15 @@ def select_stratum(seed: bytes, stratum: str, ids, quota: int, algorithm: str = 
     """The first `quota` of rank_entities(), without sorting the whole stratum (heapq.nsmallest is
     sorted()[:quota]; for valid names comparing the str compares its UTF-8 bytes)."""
     ids = ids if isinstance(ids, list) else list(ids)
-    if algorithm == ALGORITHM_V2 and 0 < quota and 4 * quota < len(ids):
+    if ranks_below_a_bound(quota, len(ids), algorithm):
         ids = _below_bound(seed, stratum, ids, quota)
     return smallest_ranked(seed, stratum, ids, quota, algorithm)
+
+
+def ranks_below_a_bound(quota: int, count: int, algorithm: str) -> bool:
+    """Whether select_stratum first keeps only the ids under a rank bound (version 2, a quota
+    under a quarter of the stratum)."""
+    return algorithm == ALGORITHM_V2 and 0 < quota and 4 * quota < count
 
 
 def smallest_ranked(seed: bytes, stratum: str, ids: list, quota: int, algorithm: str = ALGORITHM) -> list:
