@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
@@ -183,10 +183,11 @@ def _stored_announcement(commitment: DrawCommitment) -> tuple[bytes, dict[str, A
     return middle, json.loads(head + middle + tail)
 
 
-def _drawn_fields(announcement: dict[str, Any], commitment: DrawCommitment, value: str) -> dict[str, Any]:
+def _drawn_fields(announcement: dict[str, Any], commitment: DrawCommitment, value: str,
+                  select: Callable[..., dict]) -> dict[str, Any]:
     try:
         return v.reveal_fields(announcement, commitment.secret, value, bytes.fromhex(commitment.announcement_digest),
-                               select=ranking.select_strata)
+                               select=select)
     except v.TeamFormationError as exc:
         raise ValidationFailed(f"No team can be formed for target {exc.target}: {exc.reason}. Nothing was drawn; "
                                "a redraw (with a reason) can change the staffing.", code="draw.too_few_inspectors",
@@ -214,8 +215,10 @@ def reveal(principal: Principal, task_id: int, data: dict[str, Any], *, now: dat
             v.normalise_randomness(data["value"])
         except v.InvalidDrawInput as exc:
             raise ValidationFailed(str(exc), code="draw.randomness_invalid", errors={"value": [str(exc)]}) from exc
-        middle, announcement = _stored_announcement(commitment)
-        fields = _drawn_fields(announcement, commitment, data["value"])
+        # The ranking helper parses the stored population while this process loads and checks it.
+        with ranking.Helper(commitment.population_gz, commitment.eligible_count) as helper:
+            middle, announcement = _stored_announcement(commitment)
+            fields = _drawn_fields(announcement, commitment, data["value"], helper.select_strata)
         record = {**announcement, **fields, "reveal": {"revealed_at": utc_text(now), "witnesses": data["witnesses"]}}
         head, _, tail = v.canonical_parts(record, population=False)
         digest = hashlib.sha256(head)

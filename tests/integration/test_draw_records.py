@@ -17,8 +17,8 @@ import pytest
 
 from backend.draws import verify as v
 from tests.support.apps import OTHER_DEPARTMENT
-from tests.support.draws import (ECO_ITEM, MR_ITEM, DrawWorld, clock, draw_world, staff_of,  # noqa: F401
-                                 task_body)
+from tests.support.draws import (ECO_ITEM, MR_ITEM, DrawWorld, clock, draw_world, seed_entities,  # noqa: F401
+                                 staff_of, task_body)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,6 +62,23 @@ def test_the_verifier_accepts_every_record_the_server_produces(draw_world: DrawW
     assert report.ok, report.render()
     result = verify_cli("-m", "backend.draws.verify", str(write(tmp_path / "record.json", record)))
     assert result.returncode == 0 and "all checks passed" in result.stdout, result.stdout
+
+
+def test_a_reveal_whose_ranks_a_helper_process_shares_gives_a_record_the_verifier_accepts(
+        draw_world: DrawWorld, monkeypatch: pytest.MonkeyPatch):
+    from backend.draws import ranking
+
+    monkeypatch.setattr(ranking, "HELPED", 1)  # (a reveal of a million ids starts one; these 60 would not)
+    given = []
+    original = ranking.Helper._result
+    monkeypatch.setattr(ranking.Helper, "_result", lambda self, *args: given.append(original(self, *args)) or given[-1])
+    seed_entities(draw_world.app, {"A": 200})  # 260 in all: 1 in 10 is a quota whose rank bound keeps a few ids
+    task = draw_world.create(task_body(sampling={"stratify_by": "none", "strata": {
+        "ALL": {"rule": "ratio", "numerator": 1, "denominator": 10}}}))
+    draw_world.draw(task["id"])
+    assert len(given) == 1 and given[0] is not None  # the helper read the stored population and ranked its half
+    report = v.verify_record(draw_world.record(task["id"]))
+    assert report.ok, report.render()
 
 
 def test_the_verifier_rejects_a_server_record_with_one_selected_id_swapped(drawn):
