@@ -96,9 +96,12 @@ def excluded_query(task: Task, recheck_days: int) -> sa.Select[tuple[int]]:
 def population_query(task: Task, keys: list[str], postgresql: bool) -> sa.Select[tuple[str, int, str]]:
     """(draw id, directory id, stratum) of every entity in scope, by stratum then id in byte order."""
     key = entity_key()
+    # The id is selected as it is sorted, in "C": one column in PostgreSQL's sort instead of the id
+    # and a copy of it to sort by (68 bytes a row instead of 100: less to sort, merge and spill).
     in_byte_order = key.collate("C") if postgresql else key
     by_stratum = () if task.sampling["stratify_by"] == "none" else (stratum_of(task),)  # (not by a constant)
-    return (sa.select(key, E.id, stratum_of(task)).where(*scope_conditions(task), strata_condition(task, keys))
+    return (sa.select(in_byte_order, E.id, stratum_of(task))
+            .where(*scope_conditions(task), strata_condition(task, keys))
             .order_by(*by_stratum, in_byte_order))
 
 
