@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Collection, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -184,8 +184,8 @@ def collect(session: Session, task: Task, keys: list[str], recheck_days: int,
     unique columns of the directory (entity_key). `on_stratum(key, ids)` is called once per
     stratum, as soon as its ids are final, while the later strata are still being read."""
     postgresql = session.get_bind().dialect.name == "postgresql"
-    return _read(session, excluded_query(task, recheck_days), population_query(task, keys, postgresql), keys,
-                 on_stratum)
+    excluded = set(session.scalars(excluded_query(task, recheck_days)))
+    return _read(session, lambda: excluded, population_query(task, keys, postgresql), keys, on_stratum)
 
 
 def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_days: int,
@@ -194,34 +194,44 @@ def collect_meanwhile(session: Session, task: Task, keys: list[str], recheck_day
 
     On PostgreSQL the read runs in a thread, on a connection of its own: the server scans, joins
     and sorts for most of a second before the first of a million rows, and meanwhile the caller's
-    own queries (inspectors, recusals) run. Its own transaction sees what the caller's would: in
-    READ COMMITTED each statement reads a snapshot of its own, and the caller has written nothing
-    yet. Elsewhere (SQLite: one file, no such parallel work) it runs in the caller's session.
-    `on_stratum` runs in the reading thread."""
+    own queries run: first the exclusions, here (the reading thread needs them only when the rows
+    arrive), then the caller's (inspectors, recusals). The thread's transaction sees what the
+    caller's would: in READ COMMITTED each statement reads a snapshot of its own, and the caller
+    has written nothing yet. Elsewhere (SQLite: one file, no such parallel work) it runs in the
+    caller's session. `on_stratum` runs in the reading thread."""
     if session.get_bind().dialect.name != "postgresql":
         return partial(collect, session, task, keys, recheck_days, on_stratum)
     bind = session.get_bind()
-    excluded, stmt = excluded_query(task, recheck_days), population_query(task, keys, True)  # (task is not shared)
+    stmt = population_query(task, keys, True)  # (made here: the task belongs to the caller's session)
+    excluded: Future[set[int]] = Future()
 
     def read() -> Population:
         with Session(bind) as own, own.begin():
-            return _read(own, excluded, stmt, keys, on_stratum)
+            return _read(own, excluded.result, stmt, keys, on_stratum)
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw-population")
     future = pool.submit(read)
     pool.shutdown(wait=False)
+    try:
+        excluded.set_result(set(session.scalars(excluded_query(task, recheck_days))))
+    except BaseException as exc:
+        excluded.set_exception(exc)  # (the reading thread stops at its first rows)
+        raise
     return future.result
 
 
-def _read(session: Session, excluded_stmt: sa.Select, stmt: sa.Select, keys: list[str],
+def _read(session: Session, excluded_ids: Callable[[], set[int]], stmt: sa.Select, keys: list[str],
           on_stratum: Callable[[str, list[str]], None] | None) -> Population:
     """Rows are handled a batch at a time with C-level helpers (zip, compress, map over bound
     methods), never one by one in Python code. The rows come grouped by stratum: one is complete
-    when the next begins."""
-    excluded = set(session.scalars(excluded_stmt))
+    when the next begins. `excluded_ids()` gives the directory ids to leave out (asked for when
+    the first rows arrive)."""
+    excluded: set[int] | None = None
     population = Population(ids={k: [] for k in keys}, entity_ids={k: array("q") for k in keys})
     strata_read = _Strata(population, on_stratum)
     for rows in stream_rows(session, stmt):
+        if excluded is None:
+            excluded = excluded_ids()
         ids, entity_ids, strata = zip(*rows)
         if excluded and not excluded.isdisjoint(entity_ids):
             keep = list(map(not_, map(excluded.__contains__, entity_ids)))

@@ -261,6 +261,31 @@ def test_the_population_comes_out_the_same_when_the_database_returns_it_unordere
     assert {k: list(v) for k, v in shuffled.entity_ids.items()} == {k: list(v) for k, v in ordered.entity_ids.items()}
 
 
+def test_an_exclusion_query_that_fails_is_raised_and_the_population_read_beside_it_stops(
+        draw_world: DrawWorld, monkeypatch: pytest.MonkeyPatch, engine_kind: str):
+    import threading
+
+    from backend.directory.reference import load_references
+    from backend.draws import population
+    from backend.tasks.model import Task
+    from backend.tasks.validation import stratum_keys
+
+    if engine_kind != "postgresql":
+        pytest.skip("only PostgreSQL reads the population beside the caller's queries")
+    task_id = draw_world.create(task_body())["id"]
+    monkeypatch.setattr(population, "excluded_query", lambda task, days: sa.select(sa.literal_column("1 / 0")))
+    with draw_world.app.app_context():
+        task = db.session.get(Task, task_id)
+        keys = stratum_keys(task.sampling, task.scope, load_references(db.session).risk_classes)
+        with pytest.raises(sa.exc.DataError):  # division by zero, in the caller's query
+            population.collect_meanwhile(db.session, task, keys, 365)
+        db.session.rollback()
+    for thread in threading.enumerate():
+        if thread.name.startswith("draw-population"):
+            thread.join(timeout=60)  # (its first rows make it stop: it does not wait for ever)
+            assert not thread.is_alive()
+
+
 def test_recuse_previous_keeps_last_times_team_away(draw_world: DrawWorld):
     scope = {"description_zh": "E 类", "risk_classes": ["E"]}
     first = draw_world.create(task_body(scope=scope, window={"start": "2026-03-01", "end": "2026-03-31"}))
