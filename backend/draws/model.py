@@ -31,14 +31,14 @@ class DrawCommitment(Base):
     sequence: Mapped[int] = mapped_column()  # 1, then 2 after a redraw, ...
     algorithm: Mapped[str] = mapped_column(sa.String(20))
     announcement_head: Mapped[str] = mapped_column(sa.Text)
-    population_gz: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    population_gz: Mapped[bytes] = mapped_column(sa.LargeBinary)  # (PostgreSQL: STORAGE EXTERNAL, migration 0015)
     population_bytes: Mapped[int] = mapped_column()
     announcement_tail: Mapped[str] = mapped_column(sa.Text)
     announcement_digest: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of the announcement JSON
     population_digest: Mapped[str] = mapped_column(sa.String(64))  # docs/draw-algorithm.md §4
     commitment: Mapped[str] = mapped_column(sa.String(64), unique=True)
     secret: Mapped[str] = mapped_column(sa.String(64))  # never served before the reveal
-    frame_gz: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    frame_gz: Mapped[bytes] = mapped_column(sa.LargeBinary)  # (likewise)
     randomness_kind: Mapped[str] = mapped_column(sa.String(16))
     randomness_source: Mapped[str] = mapped_column(sa.String(300))
     randomness_available_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -214,7 +214,6 @@ def table_assignment(app: Flask) -> tuple[int, list[str]]:
     its id and the team's inspector keys."""
     from backend.accounts.model import User
     from backend.db import db
-    from backend.directory.model import Inspector
 
     marks = app.extensions.setdefault("route-table-field", {})
     mark = app.config["SQLALCHEMY_DATABASE_URL"]
