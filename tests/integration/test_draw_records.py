@@ -81,21 +81,18 @@ def test_a_reveal_whose_ranks_a_helper_process_shares_gives_a_record_the_verifie
     assert report.ok, report.render()
 
 
-def test_the_compressed_population_and_frame_are_stored_as_they_are_on_postgresql(drawn, engine_kind: str):
+def test_the_compressed_population_and_frame_are_stored_as_they_are_on_postgresql(draw_world: DrawWorld,
+                                                                                   engine_kind: str):
     import sqlalchemy as sa
 
     from backend.db import db
-    from backend.draws.model import DrawCommitment
-    from backend.draws.storage import unpack
 
-    draw_world, task, record = drawn
-    with draw_world.app.app_context():
-        if engine_kind == "postgresql":  # (EXTERNAL: out of line, not run through PostgreSQL's own compressor)
-            assert dict(db.session.execute(sa.text(
-                "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'draw_commitment'::regclass "
-                "AND attname IN ('population_gz', 'frame_gz')")).all()) == {"population_gz": "e", "frame_gz": "e"}
-        stored = db.session.scalars(sa.select(DrawCommitment).where(DrawCommitment.task_id == task["id"])).one()
-        assert json.loads(unpack(stored.population_gz)) == record["population"]
+    if engine_kind != "postgresql":
+        pytest.skip("SQLite has no storage setting; records read back from the blobs are checked above")
+    with draw_world.app.app_context():  # (EXTERNAL: out of line, not run through PostgreSQL's own compressor)
+        assert dict(db.session.execute(sa.text(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'draw_commitment'::regclass "
+            "AND attname IN ('population_gz', 'frame_gz')")).all()) == {"population_gz": "e", "frame_gz": "e"}
 
 
 def test_the_verifier_rejects_a_server_record_with_one_selected_id_swapped(drawn):
